@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from dispatch.common import auth_api, views
+from dispatch.customers.api import ContactViewSet, CustomerViewSet, PremisesViewSet
+from dispatch.org.api import AreaViewSet, ServiceOfficeViewSet, SkillViewSet, StaffViewSet
+
+router = DefaultRouter()
+router.register("offices", ServiceOfficeViewSet, basename="office")
+router.register("areas", AreaViewSet, basename="area")
+router.register("staff", StaffViewSet, basename="staff")
+router.register("skills", SkillViewSet, basename="skill")
+router.register("customers", CustomerViewSet, basename="customer")
+router.register("premises", PremisesViewSet, basename="premises")
+router.register("contacts", ContactViewSet, basename="contact")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/login/", views.LoginView.as_view(template_name="admin/login.html")),
+    path("admin/", admin.site.urls),
+    path("api/auth/token/", auth_api.TokenLoginView.as_view(), name="api-token-login"),
+    path("api/auth/logout/", auth_api.TokenLogoutView.as_view(), name="api-token-logout"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/", include(router.urls)),
+]

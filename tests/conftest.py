@@ -1,0 +1,69 @@
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import ServiceOfficeFactory, StaffProfileFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def office(db):
+    return ServiceOfficeFactory(code="QX", name="Qingxiu")
+
+
+@pytest.fixture
+def other_office(db):
+    return ServiceOfficeFactory(code="JN", name="Jiangnan")
+
+
+def _staff(role: str, office, username: str):
+    user = UserFactory(username=username, roles=[role])
+    StaffProfileFactory(user=user, office=office)
+    return user
+
+
+@pytest.fixture
+def dispatcher(office):
+    return _staff("dispatcher", office, "dispatcher1")
+
+
+@pytest.fixture
+def other_dispatcher(other_office):
+    return _staff("dispatcher", other_office, "dispatcher2")
+
+
+@pytest.fixture
+def agent(office):
+    return _staff("agent", office, "agent1")
+
+
+@pytest.fixture
+def technician(office):
+    return _staff("technician", office, "tech1")
+
+
+@pytest.fixture
+def manager(office):
+    return _staff("manager", office, "manager1")
+
+
+@pytest.fixture
+def as_user(api):
+    """as_user(user) returns the API client signed in as that user."""
+    def sign_in(user):
+        api.force_authenticate(user=user)
+        return api
+
+    return sign_in
