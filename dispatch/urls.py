@@ -8,6 +8,9 @@ from dispatch.common import auth_api, views
 from dispatch.customers.api import ContactViewSet, CustomerViewSet, PremisesViewSet
 from dispatch.org.api import AreaViewSet, ServiceOfficeViewSet, SkillViewSet, StaffViewSet
 
+# The admin keeps its own login view (it handles signed-in non-staff users) but with the throttled form.
+admin.site.login_form = views.ThrottledAdminAuthenticationForm
+
 router = DefaultRouter()
 router.register("offices", ServiceOfficeViewSet, basename="office")
 router.register("areas", AreaViewSet, basename="area")
@@ -23,7 +26,6 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/login/", views.LoginView.as_view(template_name="admin/login.html")),
     path("admin/", admin.site.urls),
     path("api/auth/token/", auth_api.TokenLoginView.as_view(), name="api-token-login"),
     path("api/auth/logout/", auth_api.TokenLogoutView.as_view(), name="api-token-logout"),

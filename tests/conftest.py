@@ -60,6 +60,13 @@ def manager(office):
 
 
 @pytest.fixture
+def superuser(db):
+    """A superuser with no role group: counts as admin."""
+    user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    return user
+
+
+@pytest.fixture
 def as_user(api):
     """as_user(user) returns the API client signed in as that user."""
     def sign_in(user):
@@ -67,3 +74,19 @@ def as_user(api):
         return api
 
     return sign_in
+
+
+@pytest.fixture
+def geocoder_server(settings):
+    """A local stand-in for the site's geocoding service (see tests/fake_geocoder.py).
+
+    Yields the server; `server.mode` switches its behaviour ("ok", "error", "slow", "html"),
+    `server.requests` lists the query strings it was asked.
+    """
+    from tests.fake_geocoder import running_fake_geocoder
+
+    with running_fake_geocoder() as server:
+        settings.GEOCODER_BACKEND = "nominatim"
+        settings.GEOCODER_URL = server.url
+        settings.GEOCODER_TIMEOUT = 1
+        yield server

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -22,7 +23,7 @@ def healthz(request):
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """Sign-in that locks a username out from one address after repeated failures."""
+    """Sign-in that locks a username out from one address after repeated failures, and audits every attempt."""
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
@@ -38,18 +39,18 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             record_event(actor=None, action="login_failed", reason=f"{username} from {address}")
             raise
         clear_login_failures(username, address)
+        record_event(actor=self.get_user(), action="login", reason=address)
         return cleaned
+
+
+class ThrottledAdminAuthenticationForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
+    """The admin's sign-in (staff only), throttled and audited like the site's."""
 
 
 class LoginView(auth_views.LoginView):
     form_class = ThrottledAuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        record_event(actor=form.get_user(), action="login", reason=client_ip(self.request))
-        return response
 
 
 @login_required
