@@ -7,6 +7,8 @@ from rest_framework.routers import DefaultRouter
 from dispatch.common import auth_api, views
 from dispatch.customers.api import ContactViewSet, CustomerViewSet, PremisesViewSet
 from dispatch.org.api import AreaViewSet, ServiceOfficeViewSet, SkillViewSet, StaffViewSet
+from dispatch.servicedesk.api import ServiceRequestViewSet
+from dispatch.workorders.api import NotificationViewSet, WorkOrderKindList, WorkOrderViewSet
 
 # The admin keeps its own login view (it handles signed-in non-staff users) but with the throttled form.
 admin.site.login_form = views.ThrottledAdminAuthenticationForm
@@ -19,6 +21,9 @@ router.register("skills", SkillViewSet, basename="skill")
 router.register("customers", CustomerViewSet, basename="customer")
 router.register("premises", PremisesViewSet, basename="premises")
 router.register("contacts", ContactViewSet, basename="contact")
+router.register("service-requests", ServiceRequestViewSet, basename="service-request")
+router.register("workorders", WorkOrderViewSet, basename="workorder")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -31,5 +36,6 @@ urlpatterns = [
     path("api/auth/logout/", auth_api.TokenLogoutView.as_view(), name="api-token-logout"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/workorder-kinds/", WorkOrderKindList.as_view(), name="workorder-kinds"),
     path("api/", include(router.urls)),
 ]

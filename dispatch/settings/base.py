@@ -48,6 +48,12 @@ INSTALLED_APPS = [
     "dispatch.common",
     "dispatch.org",
     "dispatch.customers",
+    "dispatch.workorders",
+    "dispatch.servicedesk",
+    "dispatch.meters",
+    "dispatch.arrears",
+    "dispatch.safety",
+    "dispatch.hse",
 ]
 
 MIDDLEWARE = [
@@ -183,7 +189,9 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "refresh-sla-states": {"task": "dispatch.workorders.tasks.refresh_sla_states", "schedule": 60.0},
+}
 
 # Geocoding goes only to a self-hosted service named here, e.g. "nominatim" + "http://10.0.0.5:8080".
 GEOCODER_BACKEND = os.environ.get("GEOCODER_BACKEND", "")  # "", "nominatim" or "photon"
@@ -199,6 +207,8 @@ SERVICE_TERRITORY_BOUNDS = {
     "max_lng": float(os.environ.get("TERRITORY_MAX_LNG", "180")),
 }
 
+# E-mail copies of dispatcher notifications (SLA at risk / breached, emergencies).
+DISPATCH_EMAIL_NOTIFICATIONS = env_bool("DISPATCH_EMAIL_NOTIFICATIONS", default=False)
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dispatch@localhost")
 

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ArrearsConfig(AppConfig):
+    name = "dispatch.arrears"
+    label = "arrears"
+    verbose_name = _("Arrears")
+
+    def ready(self) -> None:
+        from .kinds import register_kinds
+
+        register_kinds()

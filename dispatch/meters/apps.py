@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MetersConfig(AppConfig):
+    name = "dispatch.meters"
+    label = "meters"
+    verbose_name = _("Meters")
+
+    def ready(self) -> None:
+        from .kinds import register_kinds
+
+        register_kinds()

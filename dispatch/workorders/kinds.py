@@ -1,0 +1,77 @@
+"""The registry of work-order kinds.
+
+Domain apps (meters, arrears, safety, ...) declare their kinds here from their AppConfig.ready(); the work-order
+core reads the registry for durations, skills, priorities, SLA defaults, checklists and completion payloads, and
+never imports a domain app itself.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    label: str | Promise
+    answer: str = "yes_no"  # yes_no | number | text | choice
+    choices: tuple[str, ...] = ()
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class SlaTarget:
+    """Minutes from creation to attend (technician on site) and to resolve (completed)."""
+
+    attend_minutes: int | None
+    resolve_minutes: int | None
+
+
+@dataclass(frozen=True)
+class WorkOrderKind:
+    code: str
+    label: str | Promise
+    app_label: str
+    default_duration_minutes: int
+    required_skills: tuple[str, ...] = ()
+    default_priority: str = "normal"
+    sla: dict[str, SlaTarget] = field(default_factory=dict)
+    checklist: tuple[ChecklistItem, ...] = ()
+    # A DRF serializer class validating the kind's completion payload, and the domain service that records it
+    # (called inside the completion transaction as record(work_order=..., data=..., actor=...)).
+    completion_serializer: type | None = None
+    record_completion: Callable[..., Any] | None = None
+    # Created as an emergency at once from intake (gas escape).
+    is_emergency: bool = False
+
+
+class UnknownKind(KeyError):
+    pass
+
+
+_registry: dict[str, WorkOrderKind] = {}
+
+
+def register(*kinds: WorkOrderKind) -> None:
+    for kind in kinds:
+        existing = _registry.get(kind.code)
+        if existing is not None and existing.app_label != kind.app_label:
+            raise ValueError(f"work-order kind {kind.code!r} is already registered by {existing.app_label}")
+        _registry[kind.code] = kind
+
+
+def get_kind(code: str) -> WorkOrderKind:
+    try:
+        return _registry[code]
+    except KeyError:
+        raise UnknownKind(code) from None
+
+
+def all_kinds() -> list[WorkOrderKind]:
+    return sorted(_registry.values(), key=lambda kind: kind.code)
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(kind.code, str(kind.label)) for kind in all_kinds()]

@@ -1,0 +1,52 @@
+"""Reads of work orders, scoped to what the user may see."""
+
+from datetime import date
+
+from django.db.models import QuerySet
+
+from dispatch.common.roles import Role, has_role, is_department_wide
+from dispatch.org.models import StaffProfile
+from dispatch.org.selectors import office_ids_for
+
+from .models import Notification, WorkOrder, WorkOrderEvent
+
+OFFICE_ROLES = (Role.DISPATCHER, Role.SAFETY_OFFICER)
+
+
+def work_order_list(*, user) -> QuerySet[WorkOrder]:
+    """Department-wide roles see everything; dispatchers and safety officers their offices; technicians their jobs."""
+    orders = WorkOrder.objects.select_related("area", "office", "assignee__user", "premises__account")
+    if is_department_wide(user):
+        return orders
+    if has_role(user, *OFFICE_ROLES):
+        return orders.filter(office_id__in=office_ids_for(user))
+    if has_role(user, Role.TECHNICIAN):
+        return orders.filter(assignee__user=user)
+    return orders.none()
+
+
+def work_order_get(*, user, work_order_id: int) -> WorkOrder | None:
+    return work_order_list(user=user).filter(pk=work_order_id).first()
+
+
+def technician_day(*, user, technician: StaffProfile, day: date) -> QuerySet[WorkOrder]:
+    """A technician's jobs for a day in the order they will be done (unsequenced emergencies first)."""
+    return (work_order_list(user=user)
+            .filter(assignee=technician, scheduled_date=day)
+            .order_by("sequence", "window_start", "created_at"))
+
+
+def work_order_events(*, user, work_order_id: int) -> QuerySet[WorkOrderEvent]:
+    return (WorkOrderEvent.objects.filter(work_order__in=work_order_list(user=user).filter(pk=work_order_id))
+            .select_related("actor").order_by("at", "id"))
+
+
+def notification_list(*, user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).select_related("work_order")
+
+
+def assignable_technicians(*, user) -> QuerySet[StaffProfile]:
+    staff = StaffProfile.objects.filter(is_active=True, user__groups__name=Role.TECHNICIAN).select_related(
+        "user", "office", "primary_area")
+    offices = office_ids_for(user)
+    return staff if offices is None else staff.filter(office_id__in=offices)
