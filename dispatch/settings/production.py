@@ -5,10 +5,10 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env_bool
+from .base import DATABASES, DEV_SECRET_KEY, env_bool
 
-if "SECRET_KEY" not in os.environ:
-    raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+if os.environ.get("SECRET_KEY", "").strip() in {"", DEV_SECRET_KEY}:
+    raise ImproperlyConfigured("SECRET_KEY must be set in production (a long random value, not the development key).")
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
 
