@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -179,3 +180,12 @@ class ShiftException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff} {self.date} {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.OVERTIME:
+            missing = {name: _("Overtime needs the hours worked.") for name in ("start", "end")
+                       if getattr(self, name) is None}
+            if missing:
+                raise ValidationError(missing)
+            if self.end <= self.start:
+                raise ValidationError({"end": _("The end must be after the start.")})

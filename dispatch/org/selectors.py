@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from dispatch.common.geo import first_containing
 from dispatch.common.roles import Role, has_role, is_department_wide
@@ -80,6 +81,10 @@ def working_day(staff: StaffProfile, day: date) -> WorkingDay | None:
 
 
 def is_on_shift(staff: StaffProfile, moment: datetime) -> bool:
+    """Whether the moment falls in the person's working hours; shifts are local times, so an aware moment
+    (e.g. `timezone.now()`, which is UTC) is first converted to the utility's zone."""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
     day = working_day(staff, moment.date())
     return day is not None and day.covers(moment.time())
 
