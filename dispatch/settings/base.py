@@ -191,7 +191,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
-    "refresh-sla-states": {"task": "dispatch.workorders.tasks.refresh_sla_states", "schedule": 60.0},
+    "refresh-sla-states": {"task": "dispatch.workorders.tasks.refresh_sla_states",
+                           "schedule": float(os.environ.get("SLA_CHECK_INTERVAL_SECONDS", "60"))},
 }
 
 # Geocoding goes only to a self-hosted service named here, e.g. "nominatim" + "http://10.0.0.5:8080".
