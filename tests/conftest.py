@@ -13,6 +13,22 @@ def _isolated_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing with production strength costs ~0.3 s per user; tests only need passwords to match."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def english(settings):
+    """Messages in English whatever the default language (zh-hans), for tests that read them."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def api():
     return APIClient()

@@ -18,6 +18,15 @@ class DispatchError(Exception):
         if status_code is not None:
             self.status_code = status_code
 
+    def as_validation_error(self):
+        """The same refusal as a Django ValidationError, for model `clean()` and forms (the admin)."""
+        from django.core.exceptions import ValidationError
+
+        if self.fields:
+            return ValidationError({field: [ValidationError(message, code=self.code) for message in messages]
+                                    for field, messages in self.fields.items()})
+        return ValidationError(self.message, code=self.code)
+
 
 class NotFound(DispatchError):
     status_code = 404

@@ -6,6 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dispatch.common.errors import DispatchError
+from dispatch.common.geo import check_coordinates, parse_boundary
 from dispatch.common.models import TimeStampedModel
 
 
@@ -26,6 +28,12 @@ class ServiceOffice(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        try:
+            check_coordinates(self.lat, self.lng)
+        except DispatchError as exc:
+            raise exc.as_validation_error() from exc
 
 
 class Area(TimeStampedModel):
@@ -55,6 +63,13 @@ class Area(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        if self.boundary is not None:
+            try:
+                parse_boundary(self.boundary)
+            except DispatchError as exc:
+                raise exc.as_validation_error() from exc
 
 
 class Skill(models.Model):

@@ -11,7 +11,9 @@ class ServiceOfficeSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "address", "phone", "lat", "lng"]
 
     def validate(self, attrs):
-        check_coordinates(attrs.get("lat"), attrs.get("lng"))
+        # A partial update that moves one coordinate is checked against the other one already stored.
+        check_coordinates(attrs.get("lat", getattr(self.instance, "lat", None)),
+                          attrs.get("lng", getattr(self.instance, "lng", None)))
         return attrs
 
 

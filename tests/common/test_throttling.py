@@ -11,7 +11,7 @@ from dispatch.common.errors import DispatchError
 from dispatch.common.models import AuditEvent
 from tests.factories.org import PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 LOGIN = "/accounts/login/"
 TOKEN = "/api/auth/token/"
