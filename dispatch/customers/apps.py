@@ -7,6 +7,9 @@ class CustomersConfig(AppConfig):
     label = "customers"
     verbose_name = _("Customers")
 
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)
+
     role_permissions = {
         "admin": [f"{verb}_{model}" for verb in ("view", "add", "change")
                   for model in ("customeraccount", "premises", "contact")],

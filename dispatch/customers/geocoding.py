@@ -21,7 +21,7 @@ class GeocodeResult:
 
 
 def geocoder_configured() -> bool:
-    return bool(settings.GEOCODER_BACKEND and settings.GEOCODER_URL)
+    return settings.GEOCODER_BACKEND in GEOCODERS and bool(settings.GEOCODER_URL)
 
 
 def _geocoder():

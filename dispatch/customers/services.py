@@ -1,5 +1,6 @@
 """Writes to customer accounts, premises and contacts. Every change is audited."""
 
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -18,6 +19,8 @@ ACCOUNT_FIELDS = ["account_no", "name", "customer_class", "phone", "phone_alt", 
 PREMISES_FIELDS = ["premises_no", "account", "address", "district", "gas_type", "lat", "lng", "area",
                    "access_notes", "is_active"]
 CONTACT_FIELDS = ["account", "name", "relation", "phone", "is_primary"]
+
+logger = logging.getLogger(__name__)
 
 
 def _save_audited(*, actor, instance, fields: list[str], before: dict | None) -> None:
@@ -75,10 +78,14 @@ def premises_update(*, actor, premises: Premises, **fields: Any) -> Premises:
     before = snapshot(premises, PREMISES_FIELDS)
     for name, value in fields.items():
         setattr(premises, name, value)
-    moved = {"lat", "lng"} & fields.keys()
+    # Only a real move counts: a client sending the stored coordinates back must not turn a geocoded position
+    # into a manual one, nor undo an area chosen by hand.
+    moved = any(name in fields and before[name] != getattr(premises, name) for name in ("lat", "lng"))
+    # An area left empty on purpose asks for placement from the coordinates.
+    area_changed = "area" in fields and (before["area"] != premises.area_id or premises.area_id is None)
     if moved and premises.lat is not None:
         premises.geocode_status = Premises.GeocodeStatus.MANUAL
-    if moved or "area" in fields:
+    if moved or area_changed:
         _place(premises, area_given=fields.get("area") is not None)
     _save_audited(actor=actor, instance=premises, fields=PREMISES_FIELDS, before=before)
     if "address" in fields and "lat" not in fields and before["address"] != premises.address:
@@ -89,20 +96,43 @@ def premises_update(*, actor, premises: Premises, **fields: Any) -> Premises:
 def request_geocoding(premises: Premises) -> None:
     """Queue the address for the configured geocoder once the transaction commits (no-op if none is set)."""
     from .geocoding import geocoder_configured
-    from .tasks import geocode_premises
 
     if not geocoder_configured():
         return
-    Premises.objects.filter(pk=premises.pk).update(geocode_status=Premises.GeocodeStatus.PENDING)
-    transaction.on_commit(lambda: geocode_premises.delay(premises.pk))
+    premises.geocode_status = Premises.GeocodeStatus.PENDING
+    Premises.objects.filter(pk=premises.pk).update(geocode_status=premises.geocode_status)
+    premises_id = premises.pk
+    transaction.on_commit(lambda: _queue_geocoding(premises_id))
+
+
+def _queue_geocoding(premises_id: int) -> None:
+    """The premises are saved by now: a broker that refuses the task must not turn that into an error."""
+    from .tasks import geocode_premises
+
+    try:
+        geocode_premises.delay(premises_id)
+    except Exception:
+        logger.exception("could not queue geocoding of premises %s", premises_id)
+        Premises.objects.filter(pk=premises_id, geocode_status=Premises.GeocodeStatus.PENDING).update(
+            geocode_status=Premises.GeocodeStatus.FAILED)
 
 
 @transaction.atomic
 def premises_record_geocode(*, premises_id: int, lat: float | None, lng: float | None, status: str) -> Premises:
-    """Store a geocoder's answer. Coordinates someone typed by hand in the meantime win."""
+    """Store a geocoder's answer. Coordinates someone typed by hand in the meantime win.
+
+    A position outside the service territory is a wrong match (a street of the same name in another city):
+    it counts as not found rather than moving the premises there.
+    """
     premises = Premises.objects.select_for_update().get(pk=premises_id)
     if premises.geocode_status == Premises.GeocodeStatus.MANUAL:
         return premises
+    if lat is not None and lng is not None:
+        try:
+            check_coordinates(lat, lng)
+        except DispatchError:
+            lat = lng = None
+            status = Premises.GeocodeStatus.NOT_FOUND
     before = snapshot(premises, PREMISES_FIELDS)
     premises.geocode_status = status
     if lat is not None and lng is not None:
