@@ -4,6 +4,7 @@ from rest_framework.filters import OrderingFilter
 
 from dispatch.common.permissions import RolePermission
 from dispatch.common.roles import Role
+from dispatch.org.selectors import area_list
 
 from . import selectors, services
 from .selectors import CUSTOMER_DIRECTORY_ROLES
@@ -13,12 +14,15 @@ CUSTOMER_EDITORS = (Role.AGENT, Role.DISPATCHER, Role.MANAGER, Role.ADMIN)
 
 
 class AccountScopedSerializerMixin:
-    """Limits the `account` a caller may write to the accounts they can see."""
+    """Limits the `account` (and `area`) a caller may write to the accounts (and active areas) they can see."""
 
     def get_serializer(self, *args, **kwargs):
         serializer = super().get_serializer(*args, **kwargs)
-        if "account" in getattr(serializer, "fields", {}):
-            serializer.fields["account"].queryset = selectors.customer_list(user=self.request.user)
+        fields = getattr(serializer, "fields", {})
+        if "account" in fields:
+            fields["account"].queryset = selectors.customer_list(user=self.request.user)
+        if "area" in fields and not fields["area"].read_only:
+            fields["area"].queryset = area_list(user=self.request.user).filter(is_active=True)
         return serializer
 
 
