@@ -200,6 +200,7 @@ GEOCODER_BACKEND = os.environ.get("GEOCODER_BACKEND", "")  # "", "nominatim" or 
 GEOCODER_URL = os.environ.get("GEOCODER_URL", "")
 GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "5"))
 GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT", "dispatch-gas-utility")
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")  # optional site tile server for the board map
 
 # The utility's service territory; coordinates outside it are rejected as typing errors.
 SERVICE_TERRITORY_BOUNDS = {
