@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "dispatch.arrears",
     "dispatch.safety",
     "dispatch.hse",
+    "dispatch.demo",
 ]
 
 MIDDLEWARE = [
