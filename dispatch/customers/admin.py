@@ -1,4 +1,8 @@
+from django import forms
 from django.contrib import admin
+
+from dispatch.common.errors import DispatchError
+from dispatch.common.geo import check_coordinates
 
 from . import services
 from .models import Contact, CustomerAccount, Premises
@@ -44,8 +48,31 @@ class CustomerAccountAdmin(AuditedAdmin):
     inlines = [ContactInline]
 
 
+class PremisesAdminForm(forms.ModelForm):
+    """Refuses, as form errors, the coordinates and placements the services would refuse."""
+
+    class Meta:
+        model = Premises
+        fields = services.PREMISES_FIELDS
+
+    def clean(self):
+        cleaned = super().clean()
+        placing = self.instance._state.adding or {"lat", "lng", "area"} & set(self.changed_data)
+        if not placing or {"lat", "lng", "area"} & set(self.errors):
+            return cleaned
+        lat, lng = cleaned.get("lat"), cleaned.get("lng")
+        try:
+            check_coordinates(lat, lng)
+            if lat is not None and cleaned.get("area") is None:
+                services.premises_area_at(lat, lng)
+        except DispatchError as exc:
+            raise exc.as_validation_error() from exc
+        return cleaned
+
+
 @admin.register(Premises)
 class PremisesAdmin(AuditedAdmin):
+    form = PremisesAdminForm
     create_service, update_service, instance_kwarg = (services.premises_create, services.premises_update,
                                                       "premises")
     list_display = ["premises_no", "address", "account", "area", "gas_type", "geocode_status"]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from dispatch.common.audit import diff, record_event, snapshot
 from dispatch.common.errors import DispatchError
 from dispatch.common.geo import check_coordinates
+from dispatch.org.models import Area
 from dispatch.org.selectors import area_containing
 
 from .models import Contact, CustomerAccount, Premises
@@ -49,16 +50,22 @@ def account_update(*, actor, account: CustomerAccount, **fields: Any) -> Custome
     return account
 
 
+def premises_area_at(lat: float, lng: float) -> Area:
+    """The area covering the point, or a refusal on the `area` field asking for one to be chosen by hand."""
+    area = area_containing(lat, lng)
+    if area is None:
+        raise DispatchError(
+            "outside_areas", _("No area covers these coordinates; choose the area by hand."),
+            fields={"area": [_("No area covers these coordinates; choose the area by hand.")]})
+    return area
+
+
 def _place(premises: Premises, *, area_given: bool) -> None:
     """Check the coordinates and, unless the caller chose the area, place the premises from them."""
     check_coordinates(premises.lat, premises.lng)
     if area_given or premises.lat is None:
         return
-    premises.area = area_containing(premises.lat, premises.lng)
-    if premises.area is None:
-        raise DispatchError(
-            "outside_areas", _("No area covers these coordinates; choose the area by hand."),
-            fields={"area": [_("No area covers these coordinates; choose the area by hand.")]})
+    premises.area = premises_area_at(premises.lat, premises.lng)
 
 
 @transaction.atomic

@@ -57,3 +57,17 @@ def test_changing_an_area_boundary_in_the_admin_to_a_bad_one_is_a_form_error(cli
     assert "boundary" in response.context["adminform"].form.errors
     area.refresh_from_db()
     assert area.boundary == square(108.3, 22.8)
+
+
+@pytest.mark.parametrize("lat, lng, field", [("95", "108.3", "lat"), ("22.8", "", "lng")])
+def test_bad_office_coordinates_in_the_admin_are_form_errors(client, superuser, lat, lng, field):
+    from dispatch.org.models import ServiceOffice
+
+    client.force_login(superuser)
+
+    response = client.post("/admin/org/serviceoffice/add/", {"code": "XX", "name": "x", "address": "", "phone": "",
+                                                             "lat": lat, "lng": lng})
+
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    assert not ServiceOffice.objects.filter(code="XX").exists()
