@@ -1,0 +1,90 @@
+"""Demo work orders: a morning's queue per office, each technician's day, and some finished history.
+
+Made through the work-order services, so numbers, SLA clocks, assignment rules and events are the real ones.
+"""
+
+import random
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from dispatch.customers.models import Premises
+from dispatch.workorders import services
+from dispatch.workorders.assignment import assignment_refusal
+from dispatch.workorders.models import Source
+
+from .registry import DemoContext, register
+
+# Kinds of a normal day and how often each comes up.
+DAY_MIX = [("repair", 8), ("meter_reading", 10), ("safety_inspection", 8), ("arrears_visit", 4),
+           ("hazard_rectification", 3), ("meter_replacement", 2), ("pressure_check", 2), ("reconnection", 2),
+           ("commissioning", 1), ("meter_running_check", 1), ("meter_box_maintenance", 1)]
+REPAIR_DONE = {"checklist_answers": {"leak_test_done": True, "supply_restored_safely": True},
+               "data": {"fault_found": "灶具点火针积碳", "work_done": "清洁点火针，试火正常"}}
+
+
+def _window(rng: random.Random, day) -> tuple[datetime | None, datetime | None]:
+    if rng.random() > 0.4:
+        return None, None
+    start = timezone.make_aware(datetime.combine(day, time(rng.choice([9, 10, 14, 15]))))
+    return start, start + timedelta(hours=2)
+
+
+def _open_orders(rng: random.Random, context: DemoContext, premises: list[Premises], count: int) -> list:
+    agent = context.users.get("agent")
+    kinds = [kind for kind, weight in DAY_MIX for _ in range(weight)]
+    orders = []
+    for place in rng.sample(premises, min(count, len(premises))):
+        start, end = _window(rng, context.today)
+        orders.append(services.work_order_create(
+            actor=agent, kind=rng.choice(kinds), premises=place, window_start=start, window_end=end,
+            scheduled_date=context.today, source=rng.choice([Source.HOTLINE, Source.PLAN, Source.PLAN]),
+            description=""))
+    return orders
+
+
+def _plan_day(context: DemoContext, orders: list) -> None:
+    """Give each order to the first technician of its office who may take it, a handful of jobs each."""
+    dispatcher = context.users.get("dispatcher")
+    load: dict[int, int] = {}
+    for order in orders:
+        for technician in context.technicians:
+            if load.get(technician.pk, 0) >= 6 or assignment_refusal(order, technician) is not None:
+                continue
+            load[technician.pk] = load.get(technician.pk, 0) + 1
+            services.assign(work_order_id=order.pk, technician=technician, actor=dispatcher,
+                            sequence=load[technician.pk])
+            break
+
+
+def _history(rng: random.Random, context: DemoContext, premises: list[Premises]) -> None:
+    """The last working day's repairs, done and closed, so premises have a history."""
+    dispatcher = context.users.get("dispatcher")
+    yesterday = context.today - timedelta(days=1)
+    while yesterday.weekday() >= 5:
+        yesterday -= timedelta(days=1)
+    for place in rng.sample(premises, min(20, len(premises))):
+        order = services.work_order_create(actor=dispatcher, kind="repair", premises=place, scheduled_date=yesterday)
+        technician = next((tech for tech in context.technicians
+                           if assignment_refusal(order, tech, day=yesterday) is None), None)
+        if technician is None:
+            continue
+        services.assign(work_order_id=order.pk, technician=technician, actor=dispatcher)
+        for step in ("dispatched", "en_route", "on_site"):
+            services.transition(work_order_id=order.pk, to_status=step, actor=technician.user)
+        services.complete(work_order_id=order.pk, actor=technician.user, **REPAIR_DONE)
+        services.transition(work_order_id=order.pk, to_status="closed", actor=dispatcher)
+
+
+@register
+def seed_work_orders(rng: random.Random, context: DemoContext) -> None:
+    if not context.premises_ids or not context.technicians:
+        return
+    sample_ids = rng.sample(context.premises_ids, min(len(context.premises_ids), 400))
+    premises = list(Premises.objects.filter(pk__in=sample_ids).select_related("account", "area").order_by("pk"))
+    orders = _open_orders(rng, context, premises[:150], 150)
+    _plan_day(context, orders[:110])
+    for place in premises[150:153]:
+        services.work_order_create(actor=context.users.get("agent"), kind="emergency", premises=place,
+                                   description="用户报告厨房有燃气味")
+    _history(rng, context, premises[160:])

@@ -1,0 +1,30 @@
+import pytest
+from django.utils import timezone
+
+from dispatch.workorders.models import Status, WorkOrder, WorkOrderEvent
+
+from .test_seed_demo import seed
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_a_queue_planned_days_emergencies_and_history():
+    seed()
+
+    today = timezone.localdate()
+    assert WorkOrder.objects.filter(status=Status.NEW, priority="emergency").count() == 3
+    assert WorkOrder.objects.filter(status=Status.NEW, scheduled_date=today).exists()
+    assert WorkOrder.objects.filter(assignee__user__username="tech", scheduled_date=today).exists()
+    assert WorkOrder.objects.filter(status=Status.CLOSED).exists()
+    # Made through the services: every order has its creation event and numbers follow the pattern.
+    assert WorkOrderEvent.objects.filter(type="created").count() == WorkOrder.objects.count()
+    assert all(number.startswith("WO") for number in WorkOrder.objects.values_list("number", flat=True))
+
+
+def test_assigned_demo_jobs_respect_the_assignment_rules():
+    from dispatch.workorders.assignment import assignment_refusal
+
+    seed()
+
+    for order in WorkOrder.objects.filter(status=Status.ASSIGNED).select_related("assignee__user"):
+        assert assignment_refusal(order, order.assignee) is None, order.number
