@@ -63,7 +63,8 @@ class WorkingDay:
     break_end: time | None = None
 
     def covers(self, moment: time) -> bool:
-        return self.start <= moment < self.end
+        # A time field cannot hold 24:00, so a shift "until 23:59" runs to midnight.
+        return self.start <= moment and (moment < self.end or self.end == time(23, 59))
 
 
 def working_day(staff: StaffProfile, day: date) -> WorkingDay | None:

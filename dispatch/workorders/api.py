@@ -16,7 +16,7 @@ from dispatch.org.models import StaffProfile
 from . import selectors, services
 from .filters import WorkOrderFilter
 from .kinds import all_kinds
-from .models import Status
+from .models import Notification, Status
 from .serializers import (
     AssignSerializer,
     BulkAssignSerializer,
@@ -223,6 +223,7 @@ class WorkOrderKindList(APIView):
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()  # the model, for the schema; requests use the selector
     permission_classes = [RolePermission]
     read_roles, write_roles = ALL_STAFF, ALL_STAFF
     filterset_fields = ["topic"]
