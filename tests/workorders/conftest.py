@@ -6,7 +6,6 @@ from django.utils import timezone
 from dispatch.org.models import ShiftException, WeeklyShift
 from tests.factories import AreaFactory, StaffProfileFactory, UserFactory, square
 
-
 ALL_DAY = (time(0, 0), time(23, 59))
 
 

@@ -46,7 +46,7 @@ def test_full_lifecycle_from_creation_to_close(as_user, api, dispatcher, repaire
     arrival = WorkOrderEvent.objects.get(work_order=order, to_status="on_site")
     assert (arrival.actor, arrival.lat, arrival.lng) == (repairer.user, 22.81, 108.31)
     events = desk.get(f"/api/workorders/{order.pk}/events/").json()
-    assert [event["type"] for event in events][0] == "created"
+    assert events[0]["type"] == "created"
 
 
 def test_illegal_transition_answers_409_with_a_code(as_user, dispatcher, area):
