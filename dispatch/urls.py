@@ -38,5 +38,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/workorder-kinds/", WorkOrderKindList.as_view(), name="workorder-kinds"),
+    path("api/ping/", include("dispatch.common.ping")),
     path("api/", include(router.urls)),
+    path("m/api/v1/", include("mobile_api.urls")),
 ]

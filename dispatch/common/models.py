@@ -62,3 +62,27 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+
+class IdempotencyRecord(models.Model):
+    """The answer given to a request carrying an Idempotency-Key, replayed when the same key comes again.
+
+    A phone replaying its offline queue sends each action with the key it made when the action was taken, so a
+    replay after a lost response never records the same completion or photo twice.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="+")
+    key = models.CharField(_("idempotency key"), max_length=80)
+    request_fingerprint = models.CharField(_("request"), max_length=300)
+    status_code = models.PositiveSmallIntegerField(_("response status"))
+    response = models.JSONField(_("response body"), default=dict)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_response_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

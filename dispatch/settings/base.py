@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "dispatch.safety",
     "dispatch.hse",
     "dispatch.demo",
+    "mobile_api",
 ]
 
 MIDDLEWARE = [
@@ -150,8 +151,9 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an API call without credentials then gets 401 with a WWW-Authenticate challenge.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -221,6 +223,10 @@ SERVICE_TERRITORY_BOUNDS = {
 DISPATCH_EMAIL_NOTIFICATIONS = env_bool("DISPATCH_EMAIL_NOTIFICATIONS", default=False)
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dispatch@localhost")
+
+# Photos and signatures from the field: JPEG, PNG or WebP, checked by content.
+UPLOAD_IMAGE_MAX_BYTES = int(os.environ.get("UPLOAD_IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_IMAGE_MAX_BYTES + 1024 * 1024
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(int(timedelta(hours=12).total_seconds()))))
 

@@ -5,10 +5,13 @@ from .models import Priority, SlaState, Status, WorkOrder
 
 
 class WorkOrderFilter(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=Status.choices)
-    priority = filters.MultipleChoiceFilter(choices=Priority.choices)
-    sla_state = filters.MultipleChoiceFilter(choices=SlaState.choices)
-    kind = filters.MultipleChoiceFilter(choices=kind_choices)
+    # distinct=False: these are columns of the order itself, so no row can repeat. django-filter's default
+    # (distinct=True) makes the queue a SELECT DISTINCT over every column, which must read, join and sort every
+    # matching order before it can return the first page.
+    status = filters.MultipleChoiceFilter(choices=Status.choices, distinct=False)
+    priority = filters.MultipleChoiceFilter(choices=Priority.choices, distinct=False)
+    sla_state = filters.MultipleChoiceFilter(choices=SlaState.choices, distinct=False)
+    kind = filters.MultipleChoiceFilter(choices=kind_choices, distinct=False)
     created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
     unassigned = filters.BooleanFilter(field_name="assignee", lookup_expr="isnull")

@@ -140,7 +140,11 @@ class WorkOrder(TimeStampedModel):
         verbose_name_plural = _("work orders")
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["area", "status", "created_at"], name="wo_queue_idx"),
+            # The dispatcher's queue: area and status, scoped to the user's offices, newest first. The office
+            # sits before created_at so that one index answers the scoped count (index-only) and the page (read
+            # backwards, stops after page_size rows): PostgreSQL assumes area and office independent, under-
+            # estimates the rows and would otherwise AND two bitmaps and sort the area's whole backlog.
+            models.Index(fields=["area", "status", "office", "created_at"], name="wo_queue_idx"),
             models.Index(fields=["office", "status", "created_at"], name="wo_office_queue_idx"),
             models.Index(fields=["assignee", "scheduled_date", "sequence"], name="wo_day_idx"),
             models.Index(fields=["sla_state", "sla_warn_at"], name="wo_sla_warn_idx"),
@@ -172,6 +176,7 @@ class WorkOrderEvent(AppendOnlyModel):
         SLA = "sla", _("SLA")
         DUPLICATE = "duplicate", _("Duplicate request linked")
         UPDATE = "update", _("Details changed")
+        ATTACHMENT = "attachment", _("Photo or signature added")
 
     work_order = models.ForeignKey(WorkOrder, verbose_name=_("work order"), on_delete=models.CASCADE,
                                    related_name="events")
@@ -216,3 +221,39 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+def attachment_path(instance: "WorkOrderAttachment", filename: str) -> str:
+    return f"workorders/{instance.work_order_id}/{instance.kind}/{filename}"
+
+
+class WorkOrderAttachment(models.Model):
+    """A photo taken on the job, or the customer's signature, stored through Django's storage."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("Photo")
+        SIGNATURE = "signature", _("Customer signature")
+
+    work_order = models.ForeignKey(WorkOrder, verbose_name=_("work order"), on_delete=models.CASCADE,
+                                   related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    # Where and when the photo was taken (from its EXIF data), or where the signature was given.
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lng = models.FloatField(_("longitude"), null=True, blank=True)
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    signer_name = models.CharField(_("signed by"), max_length=120, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("work-order attachment")
+        verbose_name_plural = _("work-order attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.work_order_id} {self.kind} {self.file.name}"

@@ -3,12 +3,14 @@
 from datetime import date
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
+from dispatch.common.errors import Conflict, NotFound
 from dispatch.common.roles import Role, has_role, is_department_wide
 from dispatch.org.models import StaffProfile
 from dispatch.org.selectors import office_ids_for
 
-from .models import Notification, WorkOrder, WorkOrderEvent
+from .models import Notification, Status, WorkOrder, WorkOrderEvent
 
 OFFICE_ROLES = (Role.DISPATCHER, Role.SAFETY_OFFICER)
 
@@ -50,3 +52,32 @@ def assignable_technicians(*, user) -> QuerySet[StaffProfile]:
         "user", "office", "primary_area")
     offices = office_ids_for(user)
     return staff if offices is None else staff.filter(office_id__in=offices)
+
+
+def premises_history(*, premises_id: int | None, exclude_id: int, limit: int = 5) -> list[WorkOrder]:
+    """The last finished jobs at a premises, for the technician standing at its door."""
+    if premises_id is None:
+        return []
+    return list(WorkOrder.objects.filter(premises_id=premises_id, status__in=[Status.COMPLETED, Status.CLOSED,
+                                                                             Status.UNABLE])
+                .exclude(pk=exclude_id).order_by("-completed_at", "-created_at")
+                .only("number", "kind", "status", "completed_at", "unable_reason", "resolution_notes")[:limit])
+
+
+def technician_job(*, user, work_order_id: int) -> WorkOrder:
+    """The technician's own job; a job taken away while they were offline answers with why, not just 404."""
+    order = work_order_list(user=user).filter(pk=work_order_id).first()
+    if order is not None:
+        if order.status == Status.CANCELLED:
+            raise Conflict("job_cancelled", _("This job was cancelled."), extra={"work_order": work_order_id})
+        return order
+    staff_id = StaffProfile.objects.filter(user=user).values_list("pk", flat=True).first()
+    was_mine = staff_id is not None and WorkOrderEvent.objects.filter(
+        work_order_id=work_order_id, type=WorkOrderEvent.Type.STATUS, data__to_technician=staff_id).exists()
+    if was_mine:
+        cancelled = WorkOrder.objects.filter(pk=work_order_id, status=Status.CANCELLED).exists()
+        if cancelled:
+            raise Conflict("job_cancelled", _("This job was cancelled."), extra={"work_order": work_order_id})
+        raise Conflict("job_reassigned", _("This job is no longer assigned to you."),
+                       extra={"work_order": work_order_id})
+    raise NotFound("not_found", _("Work order not found."))

@@ -1,5 +1,6 @@
 """Writes to work orders. Every status change goes through `_move` and its table; every change leaves an event."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from dispatch.common.errors import Conflict, DispatchError, NotFound
 from dispatch.common.geo import check_coordinates
+from dispatch.common.uploads import check_image
 from dispatch.customers.models import Premises
 from dispatch.org.models import Area, StaffProfile
 from dispatch.org.selectors import area_containing
@@ -26,6 +28,7 @@ from .models import (
     Status,
     UnableReason,
     WorkOrder,
+    WorkOrderAttachment,
     WorkOrderEvent,
 )
 
@@ -385,3 +388,33 @@ def refresh_sla_states(*, now: datetime | None = None) -> dict[str, int]:
         counts[state] += 1
     return {str(key): value for key, value in counts.items()}
 
+
+
+# What a technician may still add to a job: while working it, and just after completing it on the phone.
+ATTACHABLE_STATUSES = (Status.EN_ROUTE, Status.ON_SITE, Status.COMPLETED, Status.UNABLE)
+
+
+@transaction.atomic
+def attachment_add(*, work_order_id: int, actor, kind: str, upload, caption: str = "", signer_name: str = "",
+                   location: Location | None = None) -> WorkOrderAttachment:
+    """Keep a photo or the customer's signature with the job; the image is checked by its content."""
+    order = _locked(work_order_id, None)
+    if order.status not in ATTACHABLE_STATUSES:
+        raise Conflict("illegal_transition", _("Photos and signatures are added while the job is worked."),
+                       extra={"status": order.status})
+    if kind == WorkOrderAttachment.Kind.SIGNATURE and not signer_name.strip():
+        raise DispatchError("invalid", _("Give the name of the person signing."),
+                            fields={"signer_name": [_("This field is required.")]})
+    image = check_image(upload)
+    lat, lng = (image.lat, image.lng) if image.lat is not None else (
+        (location.lat, location.lng) if location else (None, None))
+    check_coordinates(lat, lng)
+    upload.name = f"{uuid.uuid4().hex}.{image.extension}"
+    attachment = WorkOrderAttachment.objects.create(
+        work_order=order, kind=kind, file=upload, content_type=image.content_type, size=upload.size,
+        caption=caption, lat=lat, lng=lng,
+        taken_at=timezone.make_aware(image.taken_at) if image.taken_at else timezone.now(),
+        signer_name=signer_name, uploaded_by=actor if getattr(actor, "is_authenticated", False) else None)
+    _event(order, actor=actor, type=WorkOrderEvent.Type.ATTACHMENT, location=location,
+           data={"attachment": attachment.pk, "kind": kind})
+    return attachment
