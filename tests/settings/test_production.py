@@ -17,7 +17,9 @@ UNREACHABLE_POSTGRES_URL = "postgres://postgres@127.0.0.1:9/dispatch"
 def manage(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
     base = {key: value for key, value in os.environ.items()
             if key not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "SECRET_KEY", "DEBUG",
-                           "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "DJANGO_SETTINGS_MODULE"}}
+                           "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "DJANGO_SETTINGS_MODULE",
+                           # set by the browser tests for live_server; a deployment never has it
+                           "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     base.update({"DJANGO_SETTINGS_MODULE": "dispatch.settings.production", "DISPATCH_VAR_DIR": str(tmp_path),
                  "PYTHONWARNINGS": "default"}, **env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=base, capture_output=True,
