@@ -231,3 +231,11 @@ def test_technician_sees_only_their_own_staff_profile(technician, office):
 
     assert list(selectors.staff_list(user=technician)) == [technician.staff]
     assert colleague not in selectors.staff_list(user=technician)
+
+
+def test_a_shift_until_23_59_runs_to_midnight():
+    day = WorkingDay(time(0, 0), time(23, 59))
+
+    assert day.covers(time(0, 0))
+    assert day.covers(time(23, 59, 30))
+    assert not WorkingDay(time(8, 30), time(17, 30)).covers(time(23, 59, 30))
