@@ -7,6 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from .audit import record_event
@@ -28,6 +29,10 @@ TokenResponse = inline_serializer("TokenResponse", {
 class TokenLoginView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    # Besides the per-username lockout: sign-in attempts per client address (LOGIN_THROTTLE_RATE), so that
+    # one address cannot try a password against many usernames.
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
 
     @extend_schema(request=TokenLoginSerializer, responses={200: TokenResponse})
     def post(self, request):

@@ -266,3 +266,28 @@ def test_token_login_with_form_encoding_works_and_plain_text_is_refused(api, dis
     assert form.status_code == 200
     assert text.status_code == 415
     assert text.json()["code"] == "unsupported_media_type"
+
+
+def test_one_address_cannot_try_many_usernames(api, db, monkeypatch):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"login": "4/min"})
+    for number in range(4):
+        assert api_login(api, f"user{number}", "password123").status_code == 401
+
+    refused = api_login(api, "user99", "password123")
+
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "throttled"
+    assert "Retry-After" in refused
+    assert api_login(api, "user99", "password123", address="10.0.0.2").status_code == 401
+
+
+def test_the_address_rate_is_configured(settings):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    from dispatch.common.auth_api import TokenLoginView
+
+    assert ScopedRateThrottle in TokenLoginView.throttle_classes
+    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][TokenLoginView.throttle_scope]
+    assert ScopedRateThrottle.THROTTLE_RATES[TokenLoginView.throttle_scope] == rate
