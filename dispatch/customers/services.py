@@ -90,12 +90,16 @@ def premises_update(*, actor, premises: Premises, **fields: Any) -> Premises:
     moved = any(name in fields and before[name] != getattr(premises, name) for name in ("lat", "lng"))
     # An area left empty on purpose asks for placement from the coordinates.
     area_changed = "area" in fields and (before["area"] != premises.area_id or premises.area_id is None)
-    if moved and premises.lat is not None:
-        premises.geocode_status = Premises.GeocodeStatus.MANUAL
+    cleared = moved and premises.lat is None
+    if moved:
+        premises.geocode_status = Premises.GeocodeStatus.NONE if cleared else Premises.GeocodeStatus.MANUAL
     if moved or area_changed:
         _place(premises, area_given=fields.get("area") is not None)
     _save_audited(actor=actor, instance=premises, fields=PREMISES_FIELDS, before=before)
-    if "address" in fields and "lat" not in fields and before["address"] != premises.address:
+    # A new address is looked up again, but coordinates entered by hand stay authoritative (clear them to
+    # have the address geocoded).
+    readdressed = "address" in fields and before["address"] != premises.address
+    if cleared or (readdressed and not moved and premises.geocode_status != Premises.GeocodeStatus.MANUAL):
         request_geocoding(premises)
     return premises
 

@@ -221,6 +221,57 @@ def test_changing_the_address_re_geocodes_unless_coordinates_come_with_it(
         services.premises_update(actor=agent, premises=premises, access_notes="x")
 
     delay.assert_called_once_with(premises.pk)
+    premises.refresh_from_db()
+    assert (premises.address, premises.lat, premises.geocode_status) == ("2 New Street", 22.83, Status.MANUAL)
+
+
+def test_a_new_address_sent_with_unchanged_coordinates_is_geocoded_again(
+        settings, agent, west, django_capture_on_commit_callbacks):
+    """A full PUT repeats the stored coordinates: that is not a move, the new address still gets looked up."""
+    settings.GEOCODER_BACKEND, settings.GEOCODER_URL = "nominatim", "http://127.0.0.1:9"
+    premises = PremisesFactory(lat=22.82, lng=108.32, area=west, geocode_status=Status.FOUND)
+
+    with mock.patch("dispatch.customers.tasks.geocode_premises.delay") as delay, \
+            django_capture_on_commit_callbacks(execute=True):
+        services.premises_update(actor=agent, premises=premises, address="1 New Street", lat=22.82, lng=108.32)
+
+    delay.assert_called_once_with(premises.pk)
+
+
+def test_a_new_address_does_not_replace_coordinates_entered_by_hand(
+        settings, agent, west, east, django_capture_on_commit_callbacks):
+    settings.GEOCODER_BACKEND, settings.GEOCODER_URL = "nominatim", "http://127.0.0.1:9"
+    premises = PremisesFactory(lat=22.82, lng=108.32, area=west, geocode_status=Status.MANUAL)
+
+    with mock.patch("dispatch.customers.tasks.geocode_premises.delay") as delay, \
+            django_capture_on_commit_callbacks(execute=True):
+        services.premises_update(actor=agent, premises=premises, address="88 Minzu Avenue, corrected")
+
+    delay.assert_not_called()
+    premises.refresh_from_db()
+    assert (premises.lat, premises.lng, premises.geocode_status) == (22.82, 108.32, Status.MANUAL)
+
+
+def test_clearing_the_coordinates_asks_the_geocoder(settings, agent, west, django_capture_on_commit_callbacks):
+    settings.GEOCODER_BACKEND, settings.GEOCODER_URL = "nominatim", "http://127.0.0.1:9"
+    premises = PremisesFactory(lat=22.82, lng=108.32, area=west, geocode_status=Status.MANUAL)
+
+    with mock.patch("dispatch.customers.tasks.geocode_premises.delay") as delay, \
+            django_capture_on_commit_callbacks(execute=True):
+        services.premises_update(actor=agent, premises=premises, lat=None, lng=None)
+
+    delay.assert_called_once_with(premises.pk)
+    premises.refresh_from_db()
+    assert (premises.lat, premises.geocode_status, premises.area) == (None, Status.PENDING, west)
+
+
+def test_clearing_the_coordinates_without_a_geocoder_resets_the_status(agent, west):
+    premises = PremisesFactory(lat=22.82, lng=108.32, area=west, geocode_status=Status.MANUAL)
+
+    services.premises_update(actor=agent, premises=premises, lat=None, lng=None)
+
+    premises.refresh_from_db()
+    assert premises.geocode_status == Status.NONE
 
 
 def test_record_geocode_stores_found_coordinates_and_places_the_area(west):
