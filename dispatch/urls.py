@@ -41,4 +41,5 @@ urlpatterns = [
     path("api/ping/", include("dispatch.common.ping")),
     path("api/", include(router.urls)),
     path("m/api/v1/", include("mobile_api.urls")),
+    path("m/", include("mobile_api.web_urls")),
 ]
