@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev/null | sha1sum | cut -c1-12)
 
-.PHONY: install run test test-unit test-integration bench lint lock messages system-deps
+.PHONY: install run test test-unit test-integration bench plan-bench lint lock messages system-deps
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ test: install system-deps
 
 bench: install
 	@scripts/bench
+
+## The route planner on the six Solomon instances (30 s each, about 3 minutes); one JSON line per instance.
+SOLOMON ?= ../shared/benchmarks/solomon
+plan-bench: install
+	@for name in C101 C201 R101 R201 RC101 RC201; do \
+		$(PY) manage.py plan_benchmark --solomon $(SOLOMON)/$$name.txt --seconds $${SECONDS_PER_INSTANCE:-30}; \
+	done
 
 lint: install
 	@$(PY) -m ruff check .
