@@ -12,6 +12,8 @@ class MeterReadingCompletionSerializer(serializers.Serializer):
     meter_serial = serializers.CharField(max_length=40)
     reading_m3 = READING
     reading_type = serializers.ChoiceField(choices=["actual", "customer_read", "estimated"], default="actual")
+    # Sent again as true after the phone showed the failed plausibility checks and the reader confirmed the value.
+    confirmed = serializers.BooleanField(default=False)
 
 
 class MeterExchangeCompletionSerializer(serializers.Serializer):
@@ -45,17 +47,22 @@ LEAK_CHECK = ChecklistItem("leak_test_done", _("Leak test done with a detector")
 
 
 def register_kinds() -> None:
+    from .completion import record_complaint_removal, record_exchange, record_reading
+
     register(
         WorkOrderKind(code="meter_reading", label=_("Meter reading"), app_label="meters",
                       default_duration_minutes=10, required_skills=("meter_reading",), default_priority="planned",
-                      checklist=(SEALS_INTACT,), completion_serializer=MeterReadingCompletionSerializer),
+                      checklist=(SEALS_INTACT,), completion_serializer=MeterReadingCompletionSerializer,
+                      record_completion=record_reading),
         WorkOrderKind(code="meter_replacement", label=_("Meter replacement"), app_label="meters",
                       default_duration_minutes=60, required_skills=("meter_exchange",), default_priority="planned",
-                      checklist=(LEAK_CHECK, SEALS_INTACT), completion_serializer=MeterExchangeCompletionSerializer),
+                      checklist=(LEAK_CHECK, SEALS_INTACT), completion_serializer=MeterExchangeCompletionSerializer,
+                      record_completion=record_exchange),
         WorkOrderKind(code="meter_complaint_removal", label=_("Meter complaint: removal for testing"),
                       app_label="meters", default_duration_minutes=60, required_skills=("meter_exchange",),
                       default_priority="normal", checklist=(LEAK_CHECK, SEALS_INTACT),
-                      completion_serializer=MeterExchangeCompletionSerializer),
+                      completion_serializer=MeterExchangeCompletionSerializer,
+                      record_completion=record_complaint_removal),
         WorkOrderKind(code="meter_box_maintenance", label=_("Meter-box maintenance"), app_label="meters",
                       default_duration_minutes=45, required_skills=("repair",), default_priority="planned",
                       checklist=(LEAK_CHECK,), completion_serializer=MeterBoxCompletionSerializer),
