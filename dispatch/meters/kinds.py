@@ -5,12 +5,15 @@ from rest_framework import serializers
 
 from dispatch.workorders.kinds import ChecklistItem, WorkOrderKind, register
 
-READING = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=0)
+
+def reading_field() -> serializers.DecimalField:
+    # A new field each time: one field instance shared by two names binds to the last name only.
+    return serializers.DecimalField(max_digits=12, decimal_places=3, min_value=0)
 
 
 class MeterReadingCompletionSerializer(serializers.Serializer):
     meter_serial = serializers.CharField(max_length=40)
-    reading_m3 = READING
+    reading_m3 = reading_field()
     reading_type = serializers.ChoiceField(choices=["actual", "customer_read", "estimated"], default="actual")
     # Sent again as true after the phone showed the failed plausibility checks and the reader confirmed the value.
     confirmed = serializers.BooleanField(default=False)
@@ -18,9 +21,9 @@ class MeterReadingCompletionSerializer(serializers.Serializer):
 
 class MeterExchangeCompletionSerializer(serializers.Serializer):
     removed_serial = serializers.CharField(max_length=40)
-    removed_reading_m3 = READING
+    removed_reading_m3 = reading_field()
     installed_serial = serializers.CharField(max_length=40)
-    installed_reading_m3 = READING
+    installed_reading_m3 = reading_field()
     seal_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
 
@@ -31,8 +34,8 @@ class MeterBoxCompletionSerializer(serializers.Serializer):
 
 class MeterRunningCheckCompletionSerializer(serializers.Serializer):
     meter_serial = serializers.CharField(max_length=40)
-    start_reading_m3 = READING
-    end_reading_m3 = READING
+    start_reading_m3 = reading_field()
+    end_reading_m3 = reading_field()
     minutes_observed = serializers.IntegerField(min_value=1, max_value=240)
     runs_with_appliances_off = serializers.BooleanField()
 
