@@ -50,11 +50,6 @@ class TechnicianView(APIView):
         return Response(JobSerializer(order, context={"detail": True}).data, status=status_code)
 
 
-def _location(data) -> services.Location | None:
-    if data.get("lat") is None and data.get("lng") is None:
-        return None
-    return services.Location(lat=data.get("lat"), lng=data.get("lng"))
-
 
 class MyDayView(TechnicianView):
     @extend_schema(parameters=[DayQuerySerializer], responses=JobSerializer(many=True))
@@ -85,7 +80,7 @@ class JobMoveView(TechnicianView):
             payload.is_valid(raise_exception=True)
             data = payload.validated_data
             services.transition(work_order_id=pk, to_status=data["to"], actor=request.user, reason=data["reason"],
-                                unable_reason=data["unable_reason"], location=_location(data),
+                                unable_reason=data["unable_reason"], location=services.Location.from_payload(data),
                                 expected_version=data.get("version"))
             return self.job_response(pk)
 
@@ -101,7 +96,7 @@ class JobCompleteView(TechnicianView):
             payload.is_valid(raise_exception=True)
             data = payload.validated_data
             services.complete(work_order_id=pk, actor=request.user, checklist_answers=data["checklist_answers"],
-                              data=data["data"], notes=data["notes"], location=_location(data),
+                              data=data["data"], notes=data["notes"], location=services.Location.from_payload(data),
                               expected_version=data.get("version"))
             return self.job_response(pk)
 
@@ -121,7 +116,8 @@ class AttachmentView(TechnicianView):
             data = payload.validated_data
             attachment = services.attachment_add(
                 work_order_id=pk, actor=request.user, kind=self.kind, upload=data["file"],
-                caption=data.get("caption", ""), signer_name=data.get("signer_name", ""), location=_location(data))
+                caption=data.get("caption", ""), signer_name=data.get("signer_name", ""),
+                location=services.Location.from_payload(data))
             return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
         return run_once(request, act)

@@ -1,7 +1,6 @@
 from rest_framework import serializers
 
-from dispatch.customers.models import Premises
-from dispatch.org.models import Area
+from dispatch.workorders.serializers import JobPlaceSerializer
 
 from .models import RequestType, ServiceRequest
 
@@ -19,15 +18,9 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class IntakeSerializer(serializers.Serializer):
+class IntakeSerializer(JobPlaceSerializer):
     request_type = serializers.ChoiceField(choices=RequestType.choices)
     channel = serializers.ChoiceField(choices=ServiceRequest.Channel.choices, default=ServiceRequest.Channel.HOTLINE)
     description = serializers.CharField(max_length=4000)
     caller_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     caller_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
-    premises = serializers.PrimaryKeyRelatedField(queryset=Premises.objects.all(), required=False, allow_null=True)
-    address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
-    lat = serializers.FloatField(required=False, allow_null=True, default=None)
-    lng = serializers.FloatField(required=False, allow_null=True, default=None)
-    area = serializers.PrimaryKeyRelatedField(queryset=Area.objects.filter(is_active=True), required=False,
-                                              allow_null=True)

@@ -39,11 +39,6 @@ DISPATCHERS = (Role.DISPATCHER, Role.MANAGER, Role.ADMIN)
 TECHNICIAN_MOVES = {Status.EN_ROUTE, Status.ON_SITE, Status.UNABLE, Status.COMPLETED}
 
 
-def _location(data) -> services.Location | None:
-    if data.get("lat") is None and data.get("lng") is None:
-        return None
-    return services.Location(lat=data.get("lat"), lng=data.get("lng"))
-
 
 def check_may_move(user, order, to_status: str) -> None:
     if has_role(user, *DISPATCHERS):
@@ -126,7 +121,7 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             raise PermissionDenied("use_complete", _("Complete a job with its checklist through /complete/."))
         order = services.transition(work_order_id=order.pk, to_status=data["to"], actor=request.user,
                                     reason=data["reason"], unable_reason=data["unable_reason"],
-                                    location=_location(data), expected_version=data.get("version"))
+                                    location=services.Location.from_payload(data), expected_version=data.get("version"))
         return self._respond(order)
 
     @extend_schema(request=CompleteSerializer, responses=WorkOrderSerializer)
@@ -139,30 +134,28 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         check_may_move(request.user, order, Status.COMPLETED)
         order = services.complete(work_order_id=order.pk, actor=request.user,
                                   checklist_answers=data["checklist_answers"], data=data["data"],
-                                  notes=data["notes"], location=_location(data), expected_version=data.get("version"))
+                                  notes=data["notes"], location=services.Location.from_payload(data),
+                                  expected_version=data.get("version"))
+        return self._respond(order)
+
+    def _sla_action(self, request, service, refusal: str):
+        if not has_role(request.user, *DISPATCHERS):
+            raise PermissionDenied("permission_denied", refusal)
+        payload = VersionedActionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        order = service(work_order_id=self._order().pk, actor=request.user, reason=payload.validated_data["reason"])
         return self._respond(order)
 
     @extend_schema(request=VersionedActionSerializer, responses=WorkOrderSerializer)
     @action(detail=True, methods=["post"], url_path="sla/pause")
     def pause_sla(self, request, pk=None):
-        if not has_role(request.user, *DISPATCHERS):
-            raise PermissionDenied("permission_denied", _("Only the dispatch desk pauses SLA clocks."))
-        payload = VersionedActionSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        order = services.pause_sla(work_order_id=self._order().pk, actor=request.user,
-                                   reason=payload.validated_data["reason"])
-        return self._respond(order)
+        """Stop the SLA clock while the job waits on the customer (reason required)."""
+        return self._sla_action(request, services.pause_sla, _("Only the dispatch desk pauses SLA clocks."))
 
     @extend_schema(request=VersionedActionSerializer, responses=WorkOrderSerializer)
     @action(detail=True, methods=["post"], url_path="sla/resume")
     def resume_sla(self, request, pk=None):
-        if not has_role(request.user, *DISPATCHERS):
-            raise PermissionDenied("permission_denied", _("Only the dispatch desk resumes SLA clocks."))
-        payload = VersionedActionSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        order = services.resume_sla(work_order_id=self._order().pk, actor=request.user,
-                                    reason=payload.validated_data["reason"])
-        return self._respond(order)
+        return self._sla_action(request, services.resume_sla, _("Only the dispatch desk resumes SLA clocks."))
 
     @extend_schema(responses=WorkOrderEventSerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -43,14 +43,19 @@ class WorkOrderSerializer(serializers.ModelSerializer):
         return int((order.sla_due_at - timezone.now()).total_seconds())
 
 
-class WorkOrderCreateSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=[])
+class JobPlaceSerializer(serializers.Serializer):
+    """Where a job is: the premises on file, or an address with optional coordinates and area."""
+
     premises = serializers.PrimaryKeyRelatedField(queryset=Premises.objects.all(), required=False, allow_null=True)
     address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     lat = serializers.FloatField(required=False, allow_null=True, default=None)
     lng = serializers.FloatField(required=False, allow_null=True, default=None)
     area = serializers.PrimaryKeyRelatedField(queryset=Area.objects.filter(is_active=True), required=False,
                                               allow_null=True)
+
+
+class WorkOrderCreateSerializer(JobPlaceSerializer):
+    kind = serializers.ChoiceField(choices=[])
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     source = serializers.ChoiceField(choices=Source.choices, default=Source.HOTLINE)
     source_ref = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")

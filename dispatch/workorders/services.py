@@ -54,6 +54,13 @@ class Location:
     lat: float
     lng: float
 
+    @classmethod
+    def from_payload(cls, data: dict) -> "Location | None":
+        """The location a client sent with an action (lat and lng), if it sent one."""
+        if data.get("lat") is None and data.get("lng") is None:
+            return None
+        return cls(lat=data.get("lat"), lng=data.get("lng"))
+
 
 def _locked(work_order_id: int, expected_version: int | None) -> WorkOrder:
     order = WorkOrder.objects.select_for_update().filter(pk=work_order_id).first()
