@@ -9,6 +9,7 @@ from dispatch.customers.api import ContactViewSet, CustomerViewSet, PremisesView
 from dispatch.org.api import AreaViewSet, ServiceOfficeViewSet, SkillViewSet, StaffViewSet
 from dispatch.servicedesk.api import ServiceRequestViewSet
 from dispatch.workorders.api import NotificationViewSet, WorkOrderKindList, WorkOrderViewSet
+from dispatch.workorders.planning.api import RoutePlanViewSet
 
 # The admin keeps its own login view (it handles signed-in non-staff users) but with the throttled form.
 admin.site.login_form = views.ThrottledAdminAuthenticationForm
@@ -24,6 +25,7 @@ router.register("contacts", ContactViewSet, basename="contact")
 router.register("service-requests", ServiceRequestViewSet, basename="service-request")
 router.register("workorders", WorkOrderViewSet, basename="workorder")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("plans", RoutePlanViewSet, basename="plan")
 
 urlpatterns = [
     path("", views.home, name="home"),

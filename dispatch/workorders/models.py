@@ -257,3 +257,39 @@ class WorkOrderAttachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_order_id} {self.kind} {self.file.name}"
+
+
+class RoutePlan(TimeStampedModel):
+    """A proposed day for an office (or some of its areas), made by the route planner; committed or not."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Planning")
+        READY = "ready", _("Ready to review")
+        FAILED = "failed", _("Failed")
+        COMMITTED = "committed", _("Committed")
+
+    office = models.ForeignKey(ServiceOffice, verbose_name=_("service office"), on_delete=models.CASCADE,
+                               related_name="route_plans")
+    area_ids = models.JSONField(_("areas"), default=list, blank=True, help_text=_("Empty: every area."))
+    day = models.DateField(_("day"))
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    seconds = models.PositiveSmallIntegerField(_("time limit (s)"), default=20)
+    # The dispatcher's pins: [{"work_order": id, "technician": id | null, "time": "HH:MM" | null}].
+    pins = models.JSONField(_("pins"), default=list, blank=True)
+    result = models.JSONField(_("plan"), default=dict, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)
+    committed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("committed by"), null=True,
+                                     blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("route plan")
+        verbose_name_plural = _("route plans")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.day} {self.state}"

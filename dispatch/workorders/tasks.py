@@ -14,3 +14,7 @@ def refresh_sla_states() -> dict[str, int]:
 def send_notification_email(recipients: list[str], message: str) -> int:
     return send_mail(subject=_("Dispatch: %(message)s") % {"message": message[:60]}, message=message,
                      from_email=None, recipient_list=recipients)
+
+
+# The route planner's task lives in its package; imported here so that Celery's autodiscovery registers it.
+from .planning.tasks import plan_day  # noqa: E402, F401
