@@ -282,3 +282,26 @@ def test_bad_contact_input_answers_400_with_the_field(as_user, agent, payload, f
     response = as_user(agent).post("/api/contacts/", {"account": account.pk, **payload}, format="json")
 
     assert field in assert_error_shape(response, 400, "invalid")["fields"]
+
+
+@pytest.mark.parametrize("raw_lat", ["1e400", "-1e400", "NaN", "Infinity"])
+def test_infinite_or_nan_coordinates_answer_400_not_500(as_user, agent, area, raw_lat):
+    account = CustomerAccountFactory()
+    body = f'{{"premises_no": "P-2", "address": "x", "account": {account.pk}, "lat": {raw_lat}, "lng": 108.3}}'
+
+    response = as_user(agent).post("/api/premises/", data=body, content_type="application/json")
+
+    assert response.status_code == 400, response.content
+    assert set(response.json()) <= {"code", "detail", "fields"}
+    assert not Premises.objects.filter(premises_no="P-2").exists()
+
+
+def test_bad_filter_values_answer_400_with_the_field(as_user, agent):
+    response = as_user(agent).get("/api/premises/", {"area": "abc", "gas_type": "coal"})
+
+    body = assert_error_shape(response, 400, "invalid")
+    assert {"area", "gas_type"} <= set(body["fields"])
+
+
+def test_a_page_past_the_end_answers_404_not_found(as_user, agent):
+    assert_error_shape(as_user(agent).get("/api/customers/", {"page": 99}), 404, "not_found")
