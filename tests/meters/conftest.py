@@ -19,7 +19,7 @@ def premises(area):
 
 @pytest.fixture
 def now():
-    return timezone.now()
+    return timezone.now().replace(microsecond=0)
 
 
 @pytest.fixture
