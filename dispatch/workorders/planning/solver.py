@@ -312,8 +312,10 @@ def _real_route(problem: Problem, tech: Technician, job_ids: list[str]) -> tuple
         route = schedule(problem, tech, job_ids, every_break=True)
         if route is not None:
             return route, dropped
-        order = sorted(job_ids, key=lambda job_id: (problem.job(job_id).is_must,
-                                                   -_RANK.get(problem.job(job_id).priority, 4)))
+        # Optional work goes first, least important first; a must job only once nothing optional is left.
+        optional = [job_id for job_id in job_ids if not problem.job(job_id).is_must]
+        pool = optional or job_ids
+        order = sorted(pool, key=lambda job_id: -_RANK.get(problem.job(job_id).priority, 4))
         victim = next((job_id for job_id in order
                        if schedule(problem, tech, [j for j in job_ids if j != job_id], every_break=True)),
                       order[0])
