@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from dispatch.customers.models import GasType
 from dispatch.workorders.models import Priority, Status, UnableReason
 
 # The files of the app shell, cached by the service worker (paths under STATIC_ROOT / the static finders).
@@ -73,6 +74,7 @@ def app(request: HttpRequest) -> HttpResponse:
         "status": {value: str(label) for value, label in Status.choices},
         "priority": {value: str(label) for value, label in Priority.choices},
         "unable_reasons": [[value, str(label)] for value, label in UnableReason.choices],
+        "gas_type": {value: str(label) for value, label in GasType.choices},
     }
     response = render(request, "mobile_api/app.html", {
         "config": config, "labels": labels, "languages": settings.LANGUAGES, "theme_color": THEME_COLOR})

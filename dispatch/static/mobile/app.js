@@ -75,12 +75,12 @@
   function formatTime(iso) {
     if (!iso) return "";
     return new Date(iso).toLocaleTimeString(config.language, { hour: "2-digit", minute: "2-digit",
-      timeZone: config.time_zone });
+      hourCycle: "h23", timeZone: config.time_zone });
   }
   function formatDateTime(iso) {
     if (!iso) return "";
     return new Date(iso).toLocaleString(config.language, { month: "numeric", day: "numeric", hour: "2-digit",
-      minute: "2-digit", timeZone: config.time_zone });
+      minute: "2-digit", hourCycle: "h23", timeZone: config.time_zone });
   }
   function windowText(job) {
     if (job.window_start && job.window_end) return `${formatTime(job.window_start)}–${formatTime(job.window_end)}`;
@@ -177,8 +177,8 @@
     if (state.syncing) { state.dirty = true; return; }
     state.syncing = true;
     try {
-      let again = true;
-      while (again) {
+      // Actions queued while this runs set `dirty`: go round again so none waits for the next timer.
+      for (;;) {
         state.dirty = false;
         await updateSyncBar();
         if (!navigator.onLine) break;
@@ -190,9 +190,10 @@
         });
         state.reachable = result.stopped !== "network";
         if (result.stopped === "auth") { expireSession(); break; }
-        again = state.dirty && !result.stopped;
+        if (result.stopped) break;
+        await refreshFromServer();
+        if (!state.dirty || state.authExpired) break;
       }
-      if (navigator.onLine && state.reachable && !state.authExpired) await refreshFromServer();
     } catch (error) {
       console.error(error);
     } finally {
@@ -270,7 +271,7 @@
     const keepFocus = active && els.view.contains(active) && active.name ? active.name : null;
     const scroll = window.scrollY;
     const content = build();
-    els.view.replaceChildren(...[content].flat());
+    els.view.replaceChildren(...[content].flat(Infinity).filter((node) => node instanceof Node));
     state.lastRenderKey = key;
     window.scrollTo(0, scroll);
     if (keepFocus) {
@@ -324,7 +325,7 @@
         customer.name ? h("span", { class: "job-customer" }, customer.name) : null,
         job.access_notes ? h("span", { class: "job-access" }, job.access_notes) : null,
         taken ? h("span", { class: "taken-note" }, t("taken_title")) : null,
-        waiting && !taken ? h("span", { class: "waiting-note" }, t("offline_waiting", { n: waiting })) : null),
+        waiting && !taken ? h("span", { class: "waiting-note" }, t("job_waiting", { n: waiting })) : null),
       h("span", { class: "job-links" },
         job.navigation_uri ? h("a", { class: "btn", href: job.navigation_uri }, t("navigate")) : null,
         customer.phone ? h("a", { class: "btn", href: `tel:${customer.phone}` }, t("call")) : null));
@@ -345,7 +346,10 @@
     els.title.textContent = job.number;
     const key = JSON.stringify(["job", id, job.status, job.version, (job.attachments || []).length, taken,
       actions.map((action) => [action.seq, action.state, action.error && action.error.detail]), state.message]);
+    const before = state.lastRenderKey;
     replaceView(key, () => jobView(job, taken, actions, draft));
+    const refused = actions.find((action) => action.type === "complete" && action.state === "blocked");
+    if (refused && state.lastRenderKey !== before) showFieldErrors(formErrors(refused.error), refused.error.detail, false);
   }
 
   function section(title, ...children) {
@@ -376,7 +380,7 @@
         : null,
       job.access_notes ? h("div", { class: "access" }, h("h3", {}, t("access_notes")), h("p", {}, job.access_notes)) : null,
       job.description ? h("div", {}, h("h3", {}, t("description")), h("p", {}, job.description)) : null,
-      job.gas_type ? h("p", { class: "muted" }, `${t("gas_type")}: ${job.gas_type}`) : null));
+      job.gas_type ? h("p", { class: "muted" }, `${t("gas_type")}: ${labels.gas_type[job.gas_type] || job.gas_type}`) : null));
 
     const kept = actions.filter((action) => action.state !== "pending" || taken);
     if (kept.length || taken) {
@@ -386,8 +390,8 @@
     if (!taken) {
       if (WORKED.has(job.status)) parts.push(photoSection(job, actions), signatureSection(job, actions, draft));
       if (job.status === "on_site") parts.push(completionSection(job, draft), unableSection(job, draft));
-    } else {
-      parts.push(draftSummary(job, draft));
+    } else if (!actions.some((action) => action.type === "complete")) {
+      parts.push(draftSummary(job, draft)); // typed in but not yet submitted: still shown, never dropped
     }
     parts.push(historySection(job));
     parts.push(stepBar(job, taken));
@@ -554,7 +558,7 @@
     return { body: { checklist_answers: checklist, data, notes: draft.notes || "" }, errors };
   }
 
-  function showFieldErrors(errors, message) {
+  function showFieldErrors(errors, message, scroll = true) {
     for (const el of els.view.querySelectorAll(".field-error")) el.textContent = errors[el.dataset.for] || "";
     const formError = els.view.querySelector(".form-error");
     if (formError) {
@@ -562,7 +566,7 @@
       formError.textContent = message || "";
     }
     const first = Object.keys(errors)[0];
-    if (first) els.view.querySelector(`.field[data-name="${CSS.escape(first)}"]`)?.scrollIntoView({ block: "center" });
+    if (first && scroll) els.view.querySelector(`.field[data-name="${CSS.escape(first)}"]`)?.scrollIntoView({ block: "center" });
   }
 
   async function complete(job) {
@@ -720,9 +724,11 @@
 
   /* ---------- what the phone holds for a job: refused or taken-away actions, shown, never dropped ---------- */
 
+  const capitalised = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
   function actionTitle(action) {
-    return { move: t("action_move"), complete: t("action_complete"), photo: t("action_photo"),
-      signature: t("action_signature") }[action.type];
+    return capitalised({ move: t("action_move"), complete: t("action_complete"), photo: t("action_photo"),
+      signature: t("action_signature") }[action.type]);
   }
 
   function answerText(value) {
@@ -751,10 +757,31 @@
       body.signer_name ? h("span", {}, body.signer_name) : null);
   }
 
+  /* "checklist_answers.leak_test_done" or "data.fault_found" from the server, as the form labels them. */
+  function fieldLabel(job, key) {
+    const form = job.form || { checklist: [], fields: [] };
+    const [scope, name] = key.split(".", 2);
+    if (scope === "checklist_answers") return (form.checklist.find((item) => item.key === name) || {}).label || name;
+    if (scope === "data") return (form.fields.find((field) => field.name === name) || {}).label || name;
+    return { notes: t("notes"), signer_name: t("signer_name"), unable_reason: t("unable_reason"),
+      reason: t("reason_text") }[key] || key;
+  }
+
+  /* Where the form has a slot for a field the server refused, the message goes there too. */
+  function formErrors(error) {
+    const inline = {};
+    for (const [key, messages] of Object.entries((error && error.fields) || {})) {
+      const [scope, name] = key.split(".", 2);
+      const slot = scope === "checklist_answers" ? `cl:${name}` : scope === "data" ? `f:${name}` : key;
+      inline[slot] = [messages].flat(Infinity).join(" ");
+    }
+    return inline;
+  }
+
   function keptItem(action, job) {
     const error = action.error;
     const fieldErrors = error && error.fields ? Object.entries(error.fields).map(([field, messages]) =>
-      h("li", {}, `${field}: ${[messages].flat().join(" ")}`)) : [];
+      h("li", {}, `${fieldLabel(job, field)}: ${[messages].flat(Infinity).join(" ")}`)) : [];
     return h("li", { class: `kept-item state-${action.state}`, dataset: { seq: action.seq } },
       h("p", { class: "kept-title" }, h("strong", {}, actionTitle(action)), " ",
         h("span", { class: "muted" }, formatDateTime(action.createdAt))),
