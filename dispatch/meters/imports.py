@@ -231,6 +231,7 @@ class _ReadingImport:
         report = self.report
         serial_at, value_at, read_at_at = columns["meter_serial"], columns["value"], columns["read_at"]
         type_at = columns.get("reading_type")
+        reading_types = frozenset(ReadingType.values)
         width = max(serial_at, value_at, read_at_at) + 1
         parsed = []
         earliest = None
@@ -255,7 +256,7 @@ class _ReadingImport:
                 continue
             reading_type = (row[type_at].strip() if type_at is not None and type_at < len(row) else ""
                             ) or ReadingType.ACTUAL
-            if reading_type not in ReadingType.values:
+            if reading_type not in reading_types:
                 report.problem(line, "invalid_type", _("Unknown reading type “%(value)s”.")
                                % {"value": reading_type[:40]}, serial)
                 continue
@@ -305,7 +306,7 @@ class _ReadingImport:
                 report.problem(line, "implausible", _describe(outcome.failed), serial, kept=True,
                                checks=outcome.failed)
             elif outcome.consumption is not None:
-                add_to_history(history, read_at, float(outcome.consumption), outcome.period_days)
+                add_to_history(history, read_at, float(outcome.consumption), outcome.period_days, rules.zone)
             state.value, state.at, state.is_installation, state.line = value, read_at, False, line
             keep.append((state.id, state.premises_id, value, read_at, reading_type, outcome))
         with transaction.atomic():

@@ -259,7 +259,7 @@ class MeterReading(models.Model):
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+", db_index=False)
     work_order = models.ForeignKey("workorders.WorkOrder", verbose_name=_("work order"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+                                   on_delete=models.SET_NULL, related_name="+", db_index=False)
     reread_order = models.ForeignKey("workorders.WorkOrder", verbose_name=_("re-read order"), null=True,
                                      blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
@@ -269,9 +269,13 @@ class MeterReading(models.Model):
         verbose_name_plural = _("meter readings")
         ordering = ["-read_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["meter", "read_at"], name="one_reading_per_meter_moment")]
+        # Partial indexes: the bulk of readings (plausible, imported without a work order) never enters them.
         indexes = [
             models.Index(fields=["premises", "read_at"], name="reading_premises_idx"),
-            models.Index(fields=["plausibility", "read_at"], name="reading_plausibility_idx"),
+            models.Index(fields=["read_at"], name="reading_implausible_idx",
+                         condition=models.Q(plausibility="implausible_confirmed")),
+            models.Index(fields=["work_order"], name="reading_work_order_idx",
+                         condition=models.Q(work_order__isnull=False)),
         ]
 
     def __str__(self) -> str:

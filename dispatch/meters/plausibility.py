@@ -32,9 +32,9 @@ the month it was read.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 FUTURE_DATE = "future_date"
@@ -70,6 +70,7 @@ ONE_YEAR = timedelta(days=365)
 
 @dataclass(frozen=True)
 class Rules:
+    zone: ZoneInfo
     future_grace: timedelta
     zero_min_days: float
     tolerance_factor: float
@@ -81,6 +82,7 @@ class Rules:
 def rules() -> Rules:
     values = {**DEFAULTS, **getattr(settings, "METER_PLAUSIBILITY", {})}
     return Rules(
+        zone=ZoneInfo(settings.TIME_ZONE),
         future_grace=timedelta(minutes=float(values["FUTURE_GRACE_MINUTES"])),
         zero_min_days=float(values["ZERO_CONSUMPTION_MIN_DAYS"]),
         tolerance_factor=float(values["TOLERANCE_FACTOR"]),
@@ -113,10 +115,10 @@ def choose_baseline(*, previous_value: Decimal | None, previous_at: datetime | N
 History = dict[date, list[float]]
 
 
-def _month(moment: datetime | date) -> date:
+def _month(moment: datetime | date, zone: ZoneInfo | None = None) -> date:
     """The calendar month (in the utility's zone) a moment falls in, as its first day."""
-    if isinstance(moment, datetime) and moment.tzinfo is not None:
-        moment = timezone.localtime(moment)
+    if zone is not None and isinstance(moment, datetime) and moment.tzinfo is not None:
+        moment = moment.astimezone(zone)
     return date(moment.year, moment.month, 1)
 
 
@@ -127,20 +129,21 @@ def _months_between(start: date, end: date):
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
 
 
-def expected_daily_rate(history: History | None, *, since: datetime, until: datetime) -> float | None:
+def expected_daily_rate(history: History | None, *, since: datetime, until: datetime,
+                        zone: ZoneInfo | None = None) -> float | None:
     """m³ a day the premises is expected to use between two moments, from its own history; None without history."""
     if not history:
         return None
     consumption = days = 0.0
-    for month in _months_between(_month(since - ONE_YEAR), _month(until - ONE_YEAR)):
+    for month in _months_between(_month(since - ONE_YEAR, zone), _month(until - ONE_YEAR, zone)):
         entry = history.get(month)
         if entry is not None:
             consumption += entry[0]
             days += entry[1]
     if days > 0:
         return consumption / days
-    start = _month(since - ONE_YEAR)
-    end = _month(since)
+    start = _month(since - ONE_YEAR, zone)
+    end = _month(since, zone)
     for month, entry in history.items():
         if start < month <= end:
             consumption += entry[0]
@@ -148,8 +151,9 @@ def expected_daily_rate(history: History | None, *, since: datetime, until: date
     return consumption / days if days > 0 else None
 
 
-def add_to_history(history: History, at: datetime, consumption: float, days: float) -> None:
-    entry = history.setdefault(_month(at), [0.0, 0.0])
+def add_to_history(history: History, at: datetime, consumption: float, days: float,
+                   zone: ZoneInfo | None = None) -> None:
+    entry = history.setdefault(_month(at, zone), [0.0, 0.0])
     entry[0] += consumption
     entry[1] += days
 
@@ -200,7 +204,7 @@ def check(*, value: Decimal, read_at: datetime, now: datetime, baseline: Baselin
                 if days >= rules.zero_min_days:
                     failed.append(ZERO_CONSUMPTION)
             else:
-                rate = expected_daily_rate(history, since=baseline.at, until=read_at)
+                rate = expected_daily_rate(history, since=baseline.at, until=read_at, zone=rules.zone)
                 if rate is not None:
                     expected = rate * days
                     used = float(consumption)
@@ -209,7 +213,7 @@ def check(*, value: Decimal, read_at: datetime, now: datetime, baseline: Baselin
                         failed.append(OUTSIDE_TOLERANCE)
     elif baseline is not None and read_at <= baseline.at and value < baseline.value:
         failed.append(BELOW_PREVIOUS)
-    if service_life_expires_on is not None and timezone.localdate(read_at) > service_life_expires_on:
+    if service_life_expires_on is not None and read_at.astimezone(rules.zone).date() > service_life_expires_on:
         failed.append(PAST_SERVICE_LIFE)
     return Outcome(tuple(failed), consumption, days, rolled_over)
 

@@ -15,7 +15,7 @@ from tests.factories.meters import MeterFactory, installed_meter
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 6, 15, 12, tzinfo=TZ)
-RULES = p.Rules(future_grace=timedelta(minutes=10), zero_min_days=1, tolerance_factor=3, tolerance_min=5,
+RULES = p.Rules(zone=TZ, future_grace=timedelta(minutes=10), zero_min_days=1, tolerance_factor=3, tolerance_min=5,
                 rollover_max_share=0.1, default_register_digits=5)
 
 
@@ -97,7 +97,7 @@ def test_outside_tolerance_uses_the_same_months_last_year():
 
 def test_outside_tolerance_falls_back_to_the_last_twelve_months():
     history = _history({date(2026, 3, 1): 1.0, date(2026, 4, 1): 1.0})
-    assert p.expected_daily_rate(history, since=NOW - timedelta(days=30), until=NOW) == 1.0
+    assert p.expected_daily_rate(history, since=NOW - timedelta(days=30), until=NOW, zone=TZ) == 1.0
     assert run("200", history=history).failed == (p.OUTSIDE_TOLERANCE,)
     assert run("120", history=history).ok
 
