@@ -332,5 +332,35 @@ def test_chinese_phone_gets_chinese_labels(live_server, phone, field):
     page.fill("#login-form input[name=username]", "lihua")
     page.fill("#login-form input[name=password]", PASSWORD)
     page.click("#login-form button[type=submit]")
+    expect(page.locator("#title")).to_have_text("今日工单")
     expect(page.locator(".jobs li").nth(1).locator(".prio")).to_have_text("抢险抢修")
     expect(page.locator(".jobs li").nth(0).locator(".status")).to_have_text("已下发")
+
+
+def test_unable_to_complete_with_a_reason_then_sign_out(live_server, phone, field):
+    third = field["jobs"][2]
+    for to in (Status.EN_ROUTE, Status.ON_SITE):
+        services.transition(work_order_id=third.pk, to_status=to, actor=field["tech"].user)
+    context = phone(service_workers="block")
+    page = context.new_page()
+    sign_in(page, live_server.url)
+    open_job(page, third)
+    page.click("#unable-open")
+    page.click("#unable-send")  # no reason chosen: asked for one, nothing sent
+    expect(page.locator("#unable .field-error")).to_have_text("This field is required.")
+    page.select_option("#unable select[name=unable_reason]", "no_access")
+    page.fill("#unable textarea[name=unable_text]", "Nobody home, card left")
+    page.click("#unable-send")
+    expect(page.locator("#job-status")).to_have_text("Unable to complete")
+    expect(page.locator("#sync")).to_have_attribute("data-state", "ok")
+    order = WorkOrder.objects.get(pk=third.pk)
+    assert (order.status, order.unable_reason) == (Status.UNABLE, "no_access")
+    event = WorkOrderEvent.objects.get(work_order=third, to_status=Status.UNABLE)
+    assert event.reason == "Nobody home, card left" and event.lat is not None
+
+    page.click("#menu-btn")
+    page.click("#sign-out")
+    expect(page.locator("#login-form")).to_be_visible()
+    assert page.evaluate("localStorage.getItem('field.token')") is None
+    page.reload()
+    expect(page.locator("#login-form")).to_be_visible()

@@ -104,6 +104,9 @@ def test_shell_and_manifest_come_in_chinese(client, en_default):
     assert ">登录</button>" in page and "退出登录" in page and "客户签名" not in page
     assert '<span data-key="signature">用户签名</span>' in page
     assert '<span data-key="access_notes">入户须知</span>' in page
+    assert '<span data-key="my_day">今日工单</span>' in page
+    assert '<span data-key="start_travel">出发</span>' in page
+    assert '<span data-key="offline_waiting">离线 — 待发送操作：{n}</span>' in page
     labels = json.loads(re.search(r'<script id="m-labels" type="application/json">(.*?)</script>', page).group(1))
     assert labels["status"]["completed"] == "已完成"
     assert labels["priority"]["emergency"] == "抢险抢修"
