@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from dispatch.common import auth_api, views
 from dispatch.customers.api import ContactViewSet, CustomerViewSet, PremisesViewSet
+from dispatch.meters.api import MeterReadingViewSet, MeterViewSet
 from dispatch.org.api import AreaViewSet, ServiceOfficeViewSet, SkillViewSet, StaffViewSet
 from dispatch.servicedesk.api import ServiceRequestViewSet
 from dispatch.workorders.api import NotificationViewSet, WorkOrderKindList, WorkOrderViewSet
@@ -25,6 +26,8 @@ router.register("contacts", ContactViewSet, basename="contact")
 router.register("service-requests", ServiceRequestViewSet, basename="service-request")
 router.register("workorders", WorkOrderViewSet, basename="workorder")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("meters", MeterViewSet, basename="meter")
+router.register("meter-readings", MeterReadingViewSet, basename="meter-reading")
 router.register("plans", RoutePlanViewSet, basename="plan")
 
 urlpatterns = [
