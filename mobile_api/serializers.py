@@ -20,7 +20,7 @@ def _form_field(name: str, field: serializers.Field) -> dict:
     described = {"name": name, "type": kind, "required": field.required,
                  "label": str(field.label or name.replace("_", " ").capitalize())}
     if isinstance(field, serializers.ChoiceField):
-        described["choices"] = list(field.choices)
+        described["choices"] = [[value, str(label)] for value, label in field.choices.items()]
     for limit in ("min_value", "max_value", "max_length"):
         value = getattr(field, limit, None)
         if value is not None:

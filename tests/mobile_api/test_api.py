@@ -201,3 +201,16 @@ def test_moves_are_stamped_with_the_location_and_dispatch_moves_are_not_allowed(
 
 def test_dispatchers_cannot_use_the_technician_api(as_user, dispatcher):
     assert as_user(dispatcher).get(f"{API}/day/").status_code == 403
+
+
+def test_completion_form_gives_choice_labels_for_the_phone_to_show():
+    from django.utils import translation
+
+    from mobile_api.serializers import completion_form
+
+    with translation.override("en"):
+        fields = {field["name"]: field for field in completion_form("meter_box_maintenance")["fields"]}
+
+    assert fields["condition"]["type"] == "choice"
+    assert ["rusty", "rusty"] in fields["condition"]["choices"]
+    assert fields["work_done"]["required"] is True
