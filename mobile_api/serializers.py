@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from dispatch.workorders.kinds import get_kind
+from dispatch.workorders.kinds import get_kind, job_facts
 from dispatch.workorders.models import Status, UnableReason, WorkOrder, WorkOrderAttachment
 from dispatch.workorders.selectors import premises_history
 
@@ -66,13 +66,16 @@ class JobSerializer(serializers.ModelSerializer):
     history = serializers.SerializerMethodField()
     form = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
+    facts = serializers.SerializerMethodField(
+        help_text="What the other apps know about the premises (open hazards, meter, balance), by name.")
 
     class Meta:
         model = WorkOrder
         fields = ["id", "number", "kind", "kind_label", "status", "priority", "description", "address", "lat",
                   "lng", "navigation_uri", "customer", "access_notes", "gas_type", "contact_name", "contact_phone",
                   "window_start", "window_end", "scheduled_date", "sequence", "planned_start", "duration_minutes",
-                  "attend_by", "sla_state", "unable_reason", "version", "history", "form", "attachments"]
+                  "attend_by", "sla_state", "unable_reason", "version", "history", "form", "attachments",
+                  "facts"]
 
     def get_kind_label(self, order: WorkOrder) -> str:
         return str(get_kind(order.kind).label)
@@ -99,6 +102,10 @@ class JobSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.DictField(allow_null=True))
     def get_form(self, order: WorkOrder) -> dict | None:
         return completion_form(order.kind) if self.context.get("detail") else None
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_facts(self, order: WorkOrder) -> dict | None:
+        return job_facts(order) if self.context.get("detail") else None
 
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, order: WorkOrder) -> list[dict] | None:

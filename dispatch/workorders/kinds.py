@@ -75,3 +75,24 @@ def all_kinds() -> list[WorkOrderKind]:
 
 def kind_choices() -> list[tuple[str, str]]:
     return [(kind.code, str(kind.label)) for kind in all_kinds()]
+
+
+# What other apps know about a job's premises that the technician needs at the door (the open hazards, the
+# meter, the live balance). Each app registers a provider from its AppConfig.ready(); the mobile job detail
+# shows every provider's answer under its name.
+JobFactsProvider = Callable[[Any], dict[str, Any] | list[Any] | None]
+_job_facts: dict[str, JobFactsProvider] = {}
+
+
+def register_job_facts(name: str, provider: JobFactsProvider) -> None:
+    _job_facts[name] = provider
+
+
+def job_facts(work_order) -> dict[str, Any]:
+    """Every registered provider's facts about the job; a provider answering None is left out."""
+    facts = {}
+    for name, provider in sorted(_job_facts.items()):
+        answer = provider(work_order)
+        if answer is not None:
+            facts[name] = answer
+    return facts

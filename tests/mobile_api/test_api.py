@@ -214,3 +214,16 @@ def test_completion_form_gives_choice_labels_for_the_phone_to_show():
     assert fields["condition"]["type"] == "choice"
     assert ["rusty", "rusty"] in fields["condition"]["choices"]
     assert fields["work_done"]["required"] is True
+
+
+def test_job_detail_shows_the_facts_other_apps_register(as_user, tech, on_site_job, monkeypatch):
+    from dispatch.workorders import kinds
+
+    monkeypatch.setattr(kinds, "_job_facts", {
+        "hazards": lambda order: [{"grade": 1, "title": "Aged hose"}] if order.premises_id else None,
+        "nothing": lambda order: None,
+    })
+
+    detail = as_user(tech.user).get(f"{API}/jobs/{on_site_job.pk}/").json()
+
+    assert detail["facts"] == {"hazards": [{"grade": 1, "title": "Aged hose"}]}
