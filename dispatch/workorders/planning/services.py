@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dispatch.common.errors import Conflict, DispatchError, NotFound
 from dispatch.common.roles import Role
@@ -32,16 +33,17 @@ from .matrix import GreatCircleMatrix, MatrixProvider, Place
 from .model import Break, Job, Plan, Problem, Technician
 from .solver import SolverSettings, solve
 
+# Lazy: translated when shown (the board, in the reader's language), not once at import.
 REASONS = {
-    "skill_missing": _("Nobody on shift holds the skill (with a valid certificate)."),
-    "area_not_allowed": _("Nobody on shift may work in this area."),
-    "pinned_elsewhere": _("Pinned to a technician who is not working that day."),
-    "no_technician": _("No technician works that day."),
-    "no_eligible_technician": _("No technician may take this job."),
-    "outside_shift": _("The appointment window lies outside every suitable shift."),
-    "capacity": _("Every suitable technician has reached their daily capacity."),
-    "no_time": _("The day is full: lower-priority work is left out first."),
-    "no_coordinates": _("The job has no coordinates."),
+    "skill_missing": gettext_lazy("Nobody on shift holds the skill (with a valid certificate)."),
+    "area_not_allowed": gettext_lazy("Nobody on shift may work in this area."),
+    "pinned_elsewhere": gettext_lazy("Pinned to a technician who is not working that day."),
+    "no_technician": gettext_lazy("No technician works that day."),
+    "no_eligible_technician": gettext_lazy("No technician may take this job."),
+    "outside_shift": gettext_lazy("The appointment window lies outside every suitable shift."),
+    "capacity": gettext_lazy("Every suitable technician has reached their daily capacity."),
+    "no_time": gettext_lazy("The day is full: lower-priority work is left out first."),
+    "no_coordinates": gettext_lazy("The job has no coordinates."),
 }
 
 

@@ -200,6 +200,13 @@ def solve(problem: Problem, settings: SolverSettings | None = None) -> Plan:
             unassigned[job.id] = reason
         else:
             plannable.append(job)
+    if not problem.technicians or not plannable:
+        # Nothing to plan, or nobody to plan it for (PyVRP refuses a problem without vehicles): say so at once.
+        for job in plannable:
+            unassigned[job.id] = "no_technician"
+        report(1.0)
+        return Plan(routes=[], unassigned=unassigned, distance=0, seconds=round(time.perf_counter() - started, 2),
+                    solver="pyvrp", stats={})
     sub = Problem(problem.technicians, plannable, problem.distance, problem.duration, problem.coordinates)
 
     # The first plan, in the solver's own model of breaks, so PyVRP accepts it as feasible.
