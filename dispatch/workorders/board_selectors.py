@@ -9,8 +9,9 @@ from datetime import date
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from dispatch.org.models import ShiftException, StaffProfile, WeeklyShift
+from dispatch.org.selectors import office_ids_for
 
-from .models import OPEN_STATUSES, PRIORITY_RANK, Status, WorkOrder
+from .models import OPEN_STATUSES, PRIORITY_RANK, RoutePlan, Status, WorkOrder
 from .selectors import assignable_technicians, work_order_list
 
 FINISHED_STATUSES = (Status.COMPLETED, Status.UNABLE, Status.CLOSED, Status.CANCELLED)
@@ -69,3 +70,16 @@ def board_day_jobs(*, user, technician_ids: list[int], day: date) -> QuerySet[Wo
             .exclude(status=Status.CANCELLED)
             .order_by(F("sequence").asc(nulls_last=True), F("planned_start").asc(nulls_last=True),
                       F("window_start").asc(nulls_last=True), "assigned_at", "pk"))
+
+
+def visible_plans(*, user) -> QuerySet[RoutePlan]:
+    """Route plans of the offices the user may plan (every office for managers and admins)."""
+    offices = office_ids_for(user)
+    plans = RoutePlan.objects.select_related("office")
+    return plans if offices is None else plans.filter(office_id__in=offices)
+
+
+def board_plan(*, user, office_id: int, day: date) -> RoutePlan | None:
+    """The plan the board shows for the office's day: the latest one made, unless it has been committed."""
+    plan = visible_plans(user=user).filter(office_id=office_id, day=day).order_by("-created_at", "-pk").first()
+    return None if plan is None or plan.state == RoutePlan.State.COMMITTED else plan

@@ -31,9 +31,10 @@ from dispatch.org.models import Area, ServiceOffice, ShiftException, StaffProfil
 from dispatch.org.selectors import area_list, office_list
 
 from . import services
-from .board_selectors import board_day_jobs, board_queue, board_technicians
+from .board_selectors import board_day_jobs, board_plan, board_queue, board_technicians, visible_plans
 from .kinds import UnknownKind, get_kind, kind_choices
-from .models import Priority, SlaState, Status, WorkOrder
+from .models import Priority, RoutePlan, SlaState, Status, WorkOrder
+from .planning import services as planning
 from .selectors import assignable_technicians, work_order_get
 
 BOARD_ROLES = (Role.DISPATCHER, Role.MANAGER, Role.ADMIN)
@@ -183,6 +184,8 @@ def decorate(order: WorkOrder, now: datetime) -> WorkOrder:
     order.board_can_assign = order.status in ASSIGNABLE
     order.board_can_unassign = order.status in UNASSIGNABLE
     order.board_can_dispatch = order.status == Status.ASSIGNED
+    # An unassigned emergency can be fitted into today's live routes (shown on today's board only).
+    order.board_can_insert = order.status == Status.NEW and order.priority == Priority.EMERGENCY
     return order
 
 
@@ -265,6 +268,7 @@ class TechRow:
     slots: list[Slot] = field(default_factory=list)
     lanes: int = 1
     now: Band | None = None
+    jobs: list[WorkOrder] = field(default_factory=list)  # the day's jobs in visiting order (sequence first)
 
     @property
     def height(self) -> int:
@@ -386,6 +390,7 @@ def technician_rows(user, office_id: int, day: date) -> list[TechRow]:
             row.shift = _band(_minutes(hours.start), _minutes(hours.end))
             if hours.break_start and hours.break_end:
                 row.pause = _band(_minutes(hours.break_start), _minutes(hours.break_end))
+        row.jobs = jobs[tech.pk]
         _place(row, jobs[tech.pk])
         rows.append(row)
     return rows
@@ -410,14 +415,20 @@ def _rings(boundary) -> list[list]:
     return []
 
 
-def build_map(areas: list[Area], orders: list[WorkOrder], rows: list[TechRow], area_id: int | None) -> dict | None:
-    """An equirectangular projection of the office's areas, jobs and home bases fitted to their bounds."""
+def build_map(areas: list[Area], orders: list[WorkOrder], rows: list[TechRow], area_id: int | None,
+              routes: list[dict] | None = None) -> dict | None:
+    """An equirectangular projection of the office's areas, jobs, home bases and routes fitted to their bounds.
+
+    `routes` are technicians' days as lines: {"technician", "name", "colour", "kind", "points": [(lng, lat)]}.
+    """
     area_rings = [(area, _rings(area.boundary)) for area in areas]
     jobs = [order for order in orders if order.lat is not None and order.lng is not None]
     bases = [row for row in rows if row.tech.home_lat is not None and row.tech.home_lng is not None]
+    routes = [route for route in routes or [] if len(route["points"]) >= 2]
     points = [(lng, lat) for _area, rings in area_rings for ring in rings for lng, lat, *_rest in ring]
     points += [(order.lng, order.lat) for order in jobs]
     points += [(row.tech.home_lng, row.tech.home_lat) for row in bases]
+    points += [point for route in routes for point in route["points"]]
     if not points:
         return None
     min_lng, max_lng = min(p[0] for p in points), max(p[0] for p in points)
@@ -452,8 +463,113 @@ def build_map(areas: list[Area], orders: list[WorkOrder], rows: list[TechRow], a
     for row in bases:
         x, y = project(row.tech.home_lng, row.tech.home_lat)
         drawn_bases.append({"row": row, "x": f"{x - 5:.1f}", "y": f"{y - 5:.1f}"})
+    drawn_routes = [{**route, "line": " ".join("{:.1f},{:.1f}".format(*project(lng, lat))
+                                             for lng, lat in route["points"])} for route in routes]
     return {"width": MAP_WIDTH, "height": MAP_HEIGHT, "areas": drawn_areas, "jobs": drawn_jobs,
-            "bases": drawn_bases, "tile_url": settings.MAP_TILE_URL}
+            "bases": drawn_bases, "routes": drawn_routes, "tile_url": settings.MAP_TILE_URL}
+
+
+# --- routes: the planner's preview and the committed day ---------------------------------------------------------
+
+# One colour per technician (by their place on the board), distinct from the priority colours of the dots.
+ROUTE_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#8c564b", "#7b3294", "#b8860b",
+                 "#1b9e77", "#525252", "#d95f02", "#1f3a93")
+
+
+def route_colours(rows: list[TechRow], technician_ids: list[int]) -> dict[int, str]:
+    """Technician id → colour: by the technician's row on the board, then the others in the order given."""
+    order = [row.tech.pk for row in rows] + [pk for pk in technician_ids if pk not in {row.tech.pk for row in rows}]
+    return {pk: ROUTE_COLOURS[index % len(ROUTE_COLOURS)] for index, pk in enumerate(order)}
+
+
+def _home(staff: StaffProfile, office: ServiceOffice) -> tuple[float, float] | None:
+    """Where the technician's day starts and ends (lng, lat): the home base, else the office, as the planner."""
+    lat = staff.home_lat if staff.home_lat is not None else office.lat
+    lng = staff.home_lng if staff.home_lng is not None else office.lng
+    return None if lat is None or lng is None else (lng, lat)
+
+
+def _line(home: tuple[float, float] | None, stops: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    return [home, *stops, home] if home is not None else stops
+
+
+def committed_routes(rows: list[TechRow], office: ServiceOffice) -> list[dict]:
+    """The day as committed: each technician's jobs that have a place in the day (sequence), in that order."""
+    colours = route_colours(rows, [])
+    routes = []
+    for row in rows:
+        stops = [(order.lng, order.lat) for order in sorted(
+            (order for order in row.jobs if order.sequence is not None), key=lambda order: (order.sequence, order.pk))
+            if order.lat is not None and order.lng is not None]
+        if stops:
+            routes.append({"technician": row.tech.pk, "name": row.name, "colour": colours[row.tech.pk],
+                           "kind": "committed", "points": _line(_home(row.tech, office), stops)})
+    return routes
+
+
+def _moment(value: str | None) -> datetime | None:
+    return timezone.localtime(datetime.fromisoformat(value)) if value else None
+
+
+@dataclass
+class PlanView:
+    """A stored plan as the board shows it: routes with colours and times, the jobs left out with their reason."""
+
+    plan: RoutePlan
+    routes: list[dict] = field(default_factory=list)
+    unassigned: list[dict] = field(default_factory=list)
+    lines: list[dict] = field(default_factory=list)  # the routes for the map
+
+    @property
+    def assigned(self) -> int:
+        return sum(len(route["visits"]) for route in self.routes)
+
+
+def plan_view(plan: RoutePlan, rows: list[TechRow]) -> PlanView:
+    """The preview of a ready plan (two queries: the technicians and the jobs' places)."""
+    view = PlanView(plan)
+    if plan.state != RoutePlan.State.READY:
+        return view
+    result = plan.result or {}
+    stored = result.get("routes", [])
+    staff = {tech.pk: tech for tech in StaffProfile.objects.filter(
+        pk__in=[route["technician"] for route in stored]).select_related("user")}
+    order_ids = [visit["work_order"] for route in stored for visit in route["visits"]]
+    order_ids += [item["work_order"] for item in result.get("unassigned", [])]
+    orders = WorkOrder.objects.filter(pk__in=order_ids).only("pk", "number", "lat", "lng", "address", "priority",
+                                                             "kind").in_bulk()
+    colours = route_colours(rows, [route["technician"] for route in stored])
+    for route in stored:
+        tech = staff.get(route["technician"])
+        visits, stops = [], []
+        for visit in route["visits"]:
+            order = orders.get(visit["work_order"])
+            number = visit.get("number") or getattr(order, "number", "")
+            visits.append({"work_order": visit["work_order"], "number": number,
+                           "arrival": _moment(visit["arrival"]), "start": _moment(visit["start"]),
+                           "end": _moment(visit["end"]), "travel_km": visit["travel_km"],
+                           "address": getattr(order, "address", "")})
+            if order is not None and order.lat is not None and order.lng is not None:
+                stops.append((order.lng, order.lat))
+        rest = route.get("break")
+        item = {"technician": route["technician"], "name": person(tech) if tech else route.get("name", ""),
+                "colour": colours[route["technician"]], "departure": _moment(route["departure"]),
+                "return": _moment(route["return"]), "km": route["km"],
+                "utilisation": round(route["utilisation"] * 100), "visits": visits,
+                "break": {"start": _moment(rest["start"]), "end": _moment(rest["end"])} if rest else None}
+        view.routes.append(item)
+        if stops:
+            home = _home(tech, plan.office) if tech is not None else None
+            view.lines.append({"technician": item["technician"], "name": item["name"], "colour": item["colour"],
+                               "kind": "preview", "points": _line(home, stops)})
+    for item in result.get("unassigned", []):
+        order = orders.get(item["work_order"])
+        reason = planning.REASONS.get(item["reason"])
+        view.unassigned.append({"work_order": item["work_order"], "number": item.get("number") or
+                                getattr(order, "number", ""), "reason": item["reason"],
+                                "message": str(reason) if reason is not None else item.get("message", ""),
+                                "priority": getattr(order, "priority", "")})
+    return view
 
 
 # --- the page -----------------------------------------------------------------------------------------------------
@@ -493,11 +609,15 @@ def board_context(request, state: BoardState) -> dict:
     rows = technician_rows(request.user, state.office.pk, state.day)
     for order in orders:
         order.board_options = tech_options(order, rows)
+    plan = board_plan(user=request.user, office_id=state.office.pk, day=state.day)
+    preview = plan_view(plan, rows) if plan is not None else None
+    # The preview's routes while there is one; otherwise the day as committed.
+    routes = preview.lines if preview is not None and preview.lines else committed_routes(rows, state.office)
     return {
         "state": state, "form": state.form, "orders": orders, "groups": _group(orders, state.group),
         "truncated": truncated, "queue_limit": QUEUE_LIMIT, "rows": rows, "hours": grid_hours(),
-        "map": build_map(state.areas, orders, rows, state.area_id), "today": timezone.localdate(),
-        "board_url": reverse("board"),
+        "map": build_map(state.areas, orders, rows, state.area_id, routes), "today": timezone.localdate(),
+        "board_url": reverse("board"), "plan": preview,
     }
 
 
@@ -540,7 +660,7 @@ def _back_to_board(request, office_id: int, day: date) -> HttpResponse:
 
 
 def _card_response(request, order_id: int, day: date, *, error: str = "", status: int = 200,
-                   rows_for: set[int] | None = None) -> HttpResponse:
+                   rows_for: set[int] | None = None, proposal: dict | None = None) -> HttpResponse:
     """The re-rendered card (with the refusal, if any) and, out of band, the technician rows that changed."""
     if not request.htmx:
         order = _visible_order(request, order_id)
@@ -554,7 +674,8 @@ def _card_response(request, order_id: int, day: date, *, error: str = "", status
     office_rows = technician_rows(request.user, order.office_id, day)
     order.board_options = tech_options(order, office_rows)
     changed = [row for row in office_rows if rows_for and row.tech.pk in rows_for]
-    context = {"order": order, "error": error, "day": day, "rows": changed, "hours": grid_hours(), "oob": True}
+    context = {"order": order, "error": error, "day": day, "rows": changed, "hours": grid_hours(), "oob": True,
+               "today": timezone.localdate(), "proposal": proposal}
     return render(request, "workorders/board_card_response.html", context, status=status)
 
 
@@ -609,3 +730,163 @@ def dispatch(request, pk: int):
 
     return _act(request, pk, run)
 
+
+
+# --- emergency insertion ------------------------------------------------------------------------------------------
+
+
+@require_POST
+@board_access
+def propose_insertion(request, pk: int):
+    """Where the unassigned emergency fits into today's live routes (the planner's insertion service)."""
+    order = _visible_order(request, pk)
+    day = _posted_day(request)
+    try:
+        found = planning.emergency_proposal(work_order=order)
+    except DispatchError as exc:
+        return _card_response(request, order.pk, day, error=exc.message, status=exc.status_code)
+    staff = StaffProfile.objects.select_related("user").filter(pk=found["technician"]).first()
+    numbers = dict(WorkOrder.objects.filter(pk__in=[item["work_order"] for item in found["delayed"]])
+                   .values_list("pk", "number"))
+    proposal = {**found, "name": person(staff) if staff else found["name"], "arrival": _moment(found["arrival"]),
+                "delayed": [{**item, "number": numbers.get(item["work_order"], "")} for item in found["delayed"]]}
+    if not request.htmx:
+        messages.info(request, _("Proposed: %(who)s, stop %(position)s, arriving %(arrival)s, %(km)s km more.") % {
+            "who": proposal["name"], "position": proposal["position"],
+            "arrival": proposal["arrival"].strftime("%H:%M"), "km": proposal["added_km"]})
+    return _card_response(request, order.pk, day, proposal=proposal)
+
+
+@require_POST
+@board_access
+def confirm_insertion(request, pk: int):
+    """Assign the emergency as proposed, through the same service as POST /api/plans/emergency-insertion/."""
+    def run(order: WorkOrder, day: date) -> WorkOrder:
+        raw, position = request.POST.get("technician", ""), request.POST.get("position", "")
+        technician = assignable_technicians(user=request.user).filter(pk=int(raw)).first() if raw.isdigit() else None
+        if technician is None or not position.isdigit() or int(position) < 1:
+            raise DispatchError("invalid", _("Propose the insertion again, then confirm it."))
+        return planning.emergency_confirm(work_order=order, technician=technician, position=int(position),
+                                          actor=request.user)
+
+    return _act(request, pk, run)
+
+
+# --- planning the day ---------------------------------------------------------------------------------------------
+
+
+def _visible_plan(request, pk: int) -> RoutePlan:
+    plan = visible_plans(user=request.user).filter(pk=pk).first()
+    if plan is None:
+        raise Http404(_("Plan not found."))
+    return plan
+
+
+def _board_params(request, plan: RoutePlan):
+    """The filters the request carried (htmx includes the filter form), on the plan's office and day."""
+    params = (request.POST if request.method == "POST" else request.GET).copy()
+    params["office"], params["date"] = str(plan.office_id), plan.day.isoformat()
+    return params
+
+
+def _render_board_main(request, plan: RoutePlan, *, notice: dict | None = None, status: int = 200) -> HttpResponse:
+    """The whole board again (queue, timelines, map, plan), swapped in place of the one on the page."""
+    state = board_state(request, _board_params(request, plan))
+    context = board_context(request, state)
+    context["plan_notice"] = notice
+    response = render(request, "workorders/board_main.html", context, status=status)
+    response["HX-Retarget"], response["HX-Reswap"] = "#board-main", "outerHTML"
+    return response
+
+
+def _plan_response(request, plan: RoutePlan) -> HttpResponse:
+    """While the plan runs, the progress panel (polling itself); once it has an answer, the whole board."""
+    if not request.htmx:
+        return redirect(f"{reverse('board')}?{urlencode({'office': plan.office_id, 'date': plan.day.isoformat()})}")
+    if plan.state in (RoutePlan.State.QUEUED, RoutePlan.State.RUNNING):
+        return render(request, "workorders/board_plan.html", {"plan": PlanView(plan)})
+    return _render_board_main(request, plan)
+
+
+@require_POST
+@board_access
+def plan_start(request):
+    """Plan the chosen office's day (or one area of it) with the planner's service; the Celery task does it."""
+    raw = request.POST.get("office", "")
+    office = office_list(user=request.user).filter(pk=int(raw)).first() if raw.isdigit() else None
+    if office is None:
+        raise Http404(_("Office not found."))
+    day = _posted_day(request)
+    area = request.POST.get("area", "")
+    seconds = int(getattr(settings, "PLANNING_BOARD_SECONDS", 20))
+    try:
+        plan = planning.plan_create(actor=request.user, office=office, day=day,
+                                    area_ids=[int(area)] if area.isdigit() else None, seconds=seconds)
+    except DispatchError as exc:
+        if not request.htmx:
+            messages.error(request, exc.message)
+            return redirect(f"{reverse('board')}?{urlencode({'office': office.pk, 'date': day.isoformat()})}")
+        return render(request, "workorders/board_plan.html", {"plan": None, "plan_error": exc.message},
+                      status=exc.status_code)
+    plan.refresh_from_db()  # with eager tasks (no broker) the plan is already made
+    return _plan_response(request, plan)
+
+
+@require_GET
+@board_access
+def plan_status(request, pk: int):
+    """The plan's progress (polled every second while it runs), or the board with its preview once ready."""
+    plan = visible_plans(user=request.user).filter(pk=pk).first()
+    if plan is None:
+        if request.htmx and not RoutePlan.objects.filter(pk=pk).exists():
+            # Discarded meanwhile (by another dispatcher): stop polling, show the empty panel.
+            return render(request, "workorders/board_plan.html",
+                          {"plan": None, "plan_error": _("The plan has been discarded.")})
+        raise Http404(_("Plan not found."))
+    return _plan_response(request, plan)
+
+
+@require_POST
+@board_access
+def plan_commit(request, pk: int):
+    """Assign and order the planned jobs through the planner's commit service; each job reported."""
+    plan = _visible_plan(request, pk)
+    try:
+        outcome = planning.plan_commit(plan_id=plan.pk, actor=request.user)
+    except DispatchError as exc:
+        notice = {"error": exc.message}
+        status = exc.status_code
+    else:
+        failed = [item for item in outcome["results"] if not item["ok"]]
+        numbers = dict(WorkOrder.objects.filter(pk__in=[item["work_order"] for item in failed])
+                       .values_list("pk", "number"))
+        notice = {"committed": outcome["committed"],
+                  "failed": [{**item, "number": numbers.get(item["work_order"], "")} for item in failed]}
+        status = 200
+    if not request.htmx:
+        if "error" in notice:
+            messages.error(request, notice["error"])
+        else:
+            messages.success(request, _("Plan committed: %(count)s jobs assigned.") % {"count": notice["committed"]})
+        return _plan_response(request, plan)
+    return _render_board_main(request, plan, notice=notice, status=status)
+
+
+@require_POST
+@board_access
+def plan_discard(request, pk: int):
+    """Throw the preview away (nothing was assigned), with any older previews of the day it superseded."""
+    plan = _visible_plan(request, pk)
+    finished = (RoutePlan.State.READY, RoutePlan.State.FAILED)
+    if plan.state not in finished:
+        notice = {"error": _("Only a plan ready for review (or failed) can be discarded.")}
+        if not request.htmx:
+            messages.error(request, notice["error"])
+            return _plan_response(request, plan)
+        return _render_board_main(request, plan, notice=notice, status=409)
+    RoutePlan.objects.filter(office=plan.office, day=plan.day, state__in=finished,
+                             created_at__lte=plan.created_at).delete()
+    if not request.htmx:
+        messages.info(request, _("Plan discarded."))
+        return _plan_response(request, plan)
+    return _render_board_main(request, plan, notice={"discarded": True})

@@ -94,6 +94,8 @@
       assign(selectedCard(), row.dataset.technicianId);
       return;
     }
+    var planned = target.closest(".plan-visits li, .plan-unassigned li");
+    if (planned) { highlightOnMap(planned.dataset.orderId); return; }
     var dot = target.closest(".map-job");
     if (dot) {
       var linked = document.getElementById("wo-" + dot.dataset.orderId);
@@ -111,6 +113,17 @@
       event.preventDefault();
       select(card);
     }
+  });
+
+  /* --- a technician's proposed route: pointing at it in the plan brings out its line on the map --- */
+  function highlightRoute(technicianId) {
+    document.querySelectorAll(".map-route").forEach(function (line) {
+      line.classList.toggle("highlight", !!technicianId && line.dataset.technicianId === technicianId);
+    });
+  }
+  document.addEventListener("mouseover", function (event) {
+    var route = event.target.closest && event.target.closest(".plan-route");
+    highlightRoute(route ? route.dataset.technicianId : null);
   });
 
   /* --- drag a card onto a technician's row --- */
