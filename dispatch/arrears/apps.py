@@ -8,6 +8,10 @@ class ArrearsConfig(AppConfig):
     verbose_name = _("Arrears")
 
     def ready(self) -> None:
+        from dispatch.workorders.kinds import register_job_facts
+
+        from .completion import balance_facts
         from .kinds import register_kinds
 
         register_kinds()
+        register_job_facts("balance", balance_facts)
