@@ -56,7 +56,7 @@ from .models import (
     ReadingSource,
     ReadingType,
 )
-from .readings import HISTORY_DAYS, evaluate, load_history
+from .readings import HISTORY_DAYS, HISTORY_STATUSES, evaluate, load_history
 
 CHUNK_ROWS = 50_000
 VALUE = re.compile(r"^\d{1,9}(?:\.\d{1,3})?$")
@@ -86,6 +86,13 @@ class ImportReport:
     rejected: int = 0
     seconds: float = 0.0
     problems: list[RowProblem] = field(default_factory=list)
+    # Where the time went (seconds): parse, load, check, write (incl. commit), one_by_one.
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def timed(self, phase: str, since: float) -> float:
+        now = time.perf_counter()
+        self.timings[phase] = self.timings.get(phase, 0.0) + now - since
+        return now
 
     def problem(self, line: int, code: str, message: str, serial: str = "", *, kept: bool = False,
                 checks: Iterable[str] = ()) -> None:
@@ -173,49 +180,84 @@ class _ReadingImport:
         serials -= self.meters.keys()
         if not serials:
             return
-        found = {}
-        for serial_chunk in _chunks(sorted(serials), 10_000):
-            found.update({row["serial"]: row for row in Meter.objects.filter(serial__in=serial_chunk).values(
-                "id", "serial", "premises_id", "service_life_expires_on", "manufacturer", "model")})
-        ids = [row["id"] for row in found.values()]
-        installations = {}
-        last: dict[int, tuple[Decimal, datetime]] = {}
-        for id_chunk in _chunks(ids, 10_000):
-            installations.update({row["meter_id"]: row for row in MeterInstallation.objects.filter(
-                meter_id__in=id_chunk, removed_at__isnull=True).values("meter_id", "installed_at",
-                                                                       "opening_reading")})
-            last.update(self._last_readings(id_chunk))
+        found, installations, last = ({}, {}, {})
+        for serial_chunk in _chunks(sorted(serials), 20_000):
+            rows = self._meter_rows(serial_chunk)
+            found.update({row[1]: row for row in rows})
+            ids = [row[0] for row in rows]
+            installations.update(self._open_installations(ids))
+            last.update(self._last_readings(ids))
         premises_ids = set()
         for serial in serials:
             row = found.get(serial)
             if row is None:
                 self.meters[serial] = None
                 continue
-            installation = installations.get(row["id"])
-            state = _MeterState(row["id"], row["premises_id"], row["service_life_expires_on"],
-                                self.specs.get((row["manufacturer"], row["model"])),
-                                installation["installed_at"] if installation else None)
-            previous = last.get(row["id"])
+            meter_id, _serial, premises_id, expires, manufacturer, model = row
+            installation = installations.get(meter_id)
+            state = _MeterState(meter_id, premises_id, expires, self.specs.get((manufacturer, model)),
+                                installation[0] if installation else None)
+            previous = last.get(meter_id)
             baseline = plausibility.choose_baseline(
                 previous_value=previous[0] if previous else None, previous_at=previous[1] if previous else None,
-                opening_value=installation["opening_reading"] if installation else None,
-                installed_at=installation["installed_at"] if installation else None)
+                opening_value=installation[1] if installation else None,
+                installed_at=installation[0] if installation else None)
             if baseline is not None:
                 state.value, state.at, state.is_installation = baseline.value, baseline.at, baseline.is_installation
             self.meters[serial] = state
-            if state.premises_id is not None and state.premises_id not in self.history:
-                premises_ids.add(state.premises_id)
-        for id_chunk in _chunks(sorted(premises_ids), 10_000):
-            loaded = load_history(id_chunk, earliest - timedelta(days=HISTORY_DAYS))
+            if premises_id is not None and premises_id not in self.history:
+                premises_ids.add(premises_id)
+        for id_chunk in _chunks(sorted(premises_ids), 20_000):
+            loaded = self._history(id_chunk, earliest - timedelta(days=HISTORY_DAYS))
             for premises_id in id_chunk:
                 self.history[premises_id] = loaded.get(premises_id, {})
 
+    # On PostgreSQL the batch lookups pass their keys as one array parameter (= ANY), not thousands of literals.
+
+    def _meter_rows(self, serials: list[str]) -> list[tuple]:
+        fields = ("id", "serial", "premises_id", "service_life_expires_on", "manufacturer", "model")
+        if not self.use_copy:
+            return list(Meter.objects.filter(serial__in=serials).values_list(*fields))
+        return self._sql(f"SELECT {', '.join(fields)} FROM {Meter._meta.db_table} WHERE serial = ANY(%s)",
+                         [serials])
+
+    def _open_installations(self, meter_ids: list[int]) -> dict[int, tuple[datetime, Decimal]]:
+        if not self.use_copy:
+            rows = MeterInstallation.objects.filter(meter_id__in=meter_ids, removed_at__isnull=True).values_list(
+                "meter_id", "installed_at", "opening_reading")
+        else:
+            rows = self._sql(f"SELECT meter_id, installed_at, opening_reading FROM "
+                             f"{MeterInstallation._meta.db_table} WHERE meter_id = ANY(%s) AND removed_at IS NULL",
+                             [meter_ids])
+        return {meter_id: (at, opening) for meter_id, at, opening in rows}
+
+    def _history(self, premises_ids: list[int], since: datetime) -> dict[int, plausibility.History]:
+        if not self.use_copy:
+            return load_history(premises_ids, since)
+        history: dict[int, plausibility.History] = {}
+        rows = self._sql(
+            "SELECT premises_id, (EXTRACT(YEAR FROM read_at AT TIME ZONE %s) * 12 + EXTRACT(MONTH FROM read_at AT "
+            "TIME ZONE %s) - 1)::int AS month, SUM(consumption), SUM(period_days) "
+            f"FROM {MeterReading._meta.db_table} WHERE premises_id = ANY(%s) AND read_at >= %s "
+            "AND consumption IS NOT NULL AND plausibility = ANY(%s) GROUP BY 1, 2",
+            [settings.TIME_ZONE, settings.TIME_ZONE, premises_ids, since, [str(s) for s in HISTORY_STATUSES]])
+        for premises_id, month, used, days in rows:
+            history.setdefault(premises_id, {})[month] = [float(used or 0), float(days or 0)]
+        return history
+
+    @staticmethod
+    def _sql(sql: str, params: list) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
     def _last_readings(self, meter_ids: list[int]) -> dict[int, tuple[Decimal, datetime]]:
-        readings = MeterReading.objects.filter(meter_id__in=meter_ids)
-        if connection.vendor == "postgresql":
-            rows = readings.order_by("meter_id", "-read_at").distinct("meter_id").values_list(
-                "meter_id", "value", "read_at")
+        if self.use_copy:
+            rows = self._sql(f"SELECT DISTINCT ON (meter_id) meter_id, value, read_at FROM "
+                             f"{MeterReading._meta.db_table} WHERE meter_id = ANY(%s) ORDER BY meter_id, read_at DESC",
+                             [meter_ids])
             return {meter_id: (value, at) for meter_id, value, at in rows}
+        readings = MeterReading.objects.filter(meter_id__in=meter_ids)
         latest = readings.values("meter_id").annotate(at=Max("read_at")).order_by()
         query = Q()
         for row in latest:
@@ -235,6 +277,7 @@ class _ReadingImport:
         width = max(serial_at, value_at, read_at_at) + 1
         parsed = []
         earliest = None
+        clock = time.perf_counter()
         for line, row in rows:
             if len(row) < width:
                 report.problem(line, "invalid_row", _("The row has too few columns."))
@@ -263,9 +306,11 @@ class _ReadingImport:
             parsed.append((line, serial, Decimal(raw_value), read_at, reading_type))
             if earliest is None or read_at < earliest:
                 earliest = read_at
+        clock = report.timed("parse", clock)
         if not parsed:
             return
         self._load_meters({row[1] for row in parsed}, earliest)
+        clock = report.timed("load", clock)
         keep = []
         back_dated = []
         check = plausibility.check
@@ -309,11 +354,14 @@ class _ReadingImport:
                 add_to_history(history, read_at, float(outcome.consumption), outcome.period_days, rules.zone)
             state.value, state.at, state.is_installation, state.line = value, read_at, False, line
             keep.append((state.id, state.premises_id, value, read_at, reading_type, outcome))
+        clock = report.timed("check", clock)
         with transaction.atomic():
             self._write(keep)
+        clock = report.timed("write", clock)
         report.imported += len(keep)
         for row in back_dated:
             self._one_by_one(*row)
+        report.timed("one_by_one", clock)
 
     def _write(self, keep: list) -> None:
         if not keep:

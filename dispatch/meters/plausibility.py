@@ -65,7 +65,7 @@ DEFAULTS = {
 }
 
 SECONDS_PER_DAY = 86400
-ONE_YEAR = timedelta(days=365)
+_SPANS = {digits: Decimal(10) ** digits for digits in range(3, 10)}
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class Rules:
     zero_min_days: float
     tolerance_factor: float
     tolerance_min: float
-    rollover_max_share: float
+    rollover_max_share: Decimal
     default_register_digits: int
 
 
@@ -87,7 +87,7 @@ def rules() -> Rules:
         zero_min_days=float(values["ZERO_CONSUMPTION_MIN_DAYS"]),
         tolerance_factor=float(values["TOLERANCE_FACTOR"]),
         tolerance_min=float(values["TOLERANCE_MIN_M3"]),
-        rollover_max_share=float(values["ROLLOVER_MAX_SHARE"]),
+        rollover_max_share=Decimal(str(values["ROLLOVER_MAX_SHARE"])),
         default_register_digits=int(values["DEFAULT_REGISTER_DIGITS"]),
     )
 
@@ -111,41 +111,36 @@ def choose_baseline(*, previous_value: Decimal | None, previous_at: datetime | N
     return None
 
 
-# History: {first day of month: [consumption m³, days]} for one premises.
-History = dict[date, list[float]]
+# History: {month number: [consumption m³, days]} for one premises; month number = year × 12 + month − 1.
+History = dict[int, list[float]]
 
 
-def _month(moment: datetime | date, zone: ZoneInfo | None = None) -> date:
-    """The calendar month (in the utility's zone) a moment falls in, as its first day."""
+def month_number(moment: datetime | date, zone: ZoneInfo | None = None) -> int:
+    """The calendar month (in the utility's zone) a moment falls in, as year × 12 + month − 1."""
     if zone is not None and isinstance(moment, datetime) and moment.tzinfo is not None:
         moment = moment.astimezone(zone)
-    return date(moment.year, moment.month, 1)
-
-
-def _months_between(start: date, end: date):
-    month = _month(start)
-    while month <= end:
-        yield month
-        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return moment.year * 12 + moment.month - 1
 
 
 def expected_daily_rate(history: History | None, *, since: datetime, until: datetime,
                         zone: ZoneInfo | None = None) -> float | None:
-    """m³ a day the premises is expected to use between two moments, from its own history; None without history."""
+    """m³ a day the premises is expected to use between two moments, from its own history; None without history.
+
+    The same calendar months a year earlier first; without consumption there, the twelve months up to `since`.
+    """
     if not history:
         return None
+    first, last = month_number(since, zone), month_number(until, zone)
     consumption = days = 0.0
-    for month in _months_between(_month(since - ONE_YEAR, zone), _month(until - ONE_YEAR, zone)):
+    for month in range(first - 12, last - 11):
         entry = history.get(month)
         if entry is not None:
             consumption += entry[0]
             days += entry[1]
     if days > 0:
         return consumption / days
-    start = _month(since - ONE_YEAR, zone)
-    end = _month(since, zone)
     for month, entry in history.items():
-        if start < month <= end:
+        if first - 12 < month <= first:
             consumption += entry[0]
             days += entry[1]
     return consumption / days if days > 0 else None
@@ -153,7 +148,7 @@ def expected_daily_rate(history: History | None, *, since: datetime, until: date
 
 def add_to_history(history: History, at: datetime, consumption: float, days: float,
                    zone: ZoneInfo | None = None) -> None:
-    entry = history.setdefault(_month(at, zone), [0.0, 0.0])
+    entry = history.setdefault(month_number(at, zone), [0.0, 0.0])
     entry[0] += consumption
     entry[1] += days
 
@@ -183,7 +178,9 @@ def check(*, value: Decimal, read_at: datetime, now: datetime, baseline: Baselin
     failed: list[str] = []
     if read_at > now + rules.future_grace:
         failed.append(FUTURE_DATE)
-    register_span = Decimal(10) ** (register_digits or rules.default_register_digits)
+    register_span = _SPANS.get(register_digits or rules.default_register_digits)
+    if register_span is None:
+        register_span = Decimal(10) ** (register_digits or rules.default_register_digits)
     if value >= register_span:
         failed.append(ABOVE_REGISTER)
     consumption: Decimal | None = None
@@ -195,7 +192,7 @@ def check(*, value: Decimal, read_at: datetime, now: datetime, baseline: Baselin
             consumption = value - baseline.value
         else:
             wrapped = register_span - baseline.value + value
-            if wrapped <= register_span * Decimal(str(rules.rollover_max_share)):
+            if wrapped <= register_span * rules.rollover_max_share:
                 consumption, rolled_over = wrapped, True
             else:
                 failed.append(BELOW_PREVIOUS)

@@ -74,7 +74,7 @@ def register_digits(meters) -> dict[int, int]:
 
 
 def load_history(premises_ids, since: datetime) -> dict[int, plausibility.History]:
-    """{premises id: {month: [consumption, days]}} of the readings that count, since a moment."""
+    """{premises id: {month number: [consumption, days]}} of the readings that count, since a moment."""
     history: dict[int, plausibility.History] = defaultdict(dict)
     rows = (MeterReading.objects
             .filter(premises_id__in=list(premises_ids), read_at__gte=since, consumption__isnull=False,
@@ -83,7 +83,8 @@ def load_history(premises_ids, since: datetime) -> dict[int, plausibility.Histor
             .values("premises_id", "month").annotate(used=Sum("consumption"), days=Sum("period_days"))
             .order_by())
     for row in rows:
-        history[row["premises_id"]][row["month"]] = [float(row["used"] or 0), float(row["days"] or 0)]
+        month = row["month"].year * 12 + row["month"].month - 1
+        history[row["premises_id"]][month] = [float(row["used"] or 0), float(row["days"] or 0)]
     return history
 
 

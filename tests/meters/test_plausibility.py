@@ -16,7 +16,7 @@ from tests.factories.meters import MeterFactory, installed_meter
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 6, 15, 12, tzinfo=TZ)
 RULES = p.Rules(zone=TZ, future_grace=timedelta(minutes=10), zero_min_days=1, tolerance_factor=3, tolerance_min=5,
-                rollover_max_share=0.1, default_register_digits=5)
+                rollover_max_share=Decimal("0.1"), default_register_digits=5)
 
 
 def run(value, *, read_at=NOW, baseline=(Decimal("100"), NOW - timedelta(days=30)), digits=5, expires=None,
@@ -84,7 +84,7 @@ def test_zero_consumption_after_a_day_or_more():
 
 
 def _history(rate_by_month: dict[date, float]) -> p.History:
-    return {month: [rate * 30, 30.0] for month, rate in rate_by_month.items()}
+    return {p.month_number(month): [rate * 30, 30.0] for month, rate in rate_by_month.items()}
 
 
 def test_outside_tolerance_uses_the_same_months_last_year():
