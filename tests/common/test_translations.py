@@ -19,7 +19,7 @@ PO_FILE = LC_MESSAGES / "django.po"
 MO_FILE = LC_MESSAGES / "django.mo"
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-PLACEHOLDER = re.compile(r"%\([^)]+\)[#0 +-]*\d*(?:\.\d+)?[sdifrxXeEgGcou]|\{[^{}]*\}|</?[a-zA-Z][^>]*>")
+PLACEHOLDER = re.compile(r"%\([^)]+\)[#0 +-]*\d*(?:\.\d+)?[sdifrxXeEgGcou]|\{[A-Za-z0-9_]*\}|</?[a-zA-Z][^>]*>")
 ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 
 
