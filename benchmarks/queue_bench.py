@@ -7,7 +7,7 @@ WORKER_CLASS, BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_JSON, EXPLAIN, STRICT),
 the Makefile pass them.
 
 Steps: build or reuse the bench database (benchmarks.seed), start gunicorn on it on a free port, check each
-endpoint answers what it should, warm up, then measure the three endpoints interleaved with concurrent clients
+endpoint answers what it should, warm up, then measure the endpoints interleaved with concurrent clients
 and print one table. The trivial endpoint (GET /api/ping/: authentication and a JSON answer, nothing else) is the
 yardstick: the target is that each real endpoint's p95 stays within TARGET_RATIO times its p95, measured in the
 same run. Progress goes to stderr, the report to stdout. Exit status 1 when any request failed (the figures
@@ -158,10 +158,11 @@ def _check_answers(port: int, endpoints: list[Endpoint], data: BenchData) -> lis
             if not payload.get("results") or any(row["status"] != "new" for row in payload["results"]):
                 raise SystemExit(f"queue returned no new orders: {body[:300]!r}")
             facts.append(("queue page", f"{len(payload['results'])} rows of {payload['count']:,} (first area)"))
-        elif endpoint.name == "day":
-            if not payload:
-                raise SystemExit(f"the technician's day on {data.day} is empty")
-            facts.append(("day answer", f"{len(payload)} rows"))
+        elif endpoint.name in ("day", "my-day"):
+            rows = payload["jobs"] if endpoint.name == "my-day" else payload
+            if not rows:
+                raise SystemExit(f"the technician's {endpoint.name} on {data.day} is empty")
+            facts.append((f"{endpoint.name} answer", f"{len(rows)} rows"))
     return facts
 
 
@@ -235,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
         Endpoint("queue", tuple(f"/api/workorders/?area={area}&status=new&page_size=50"
                                 for area in data.queue_area_ids), tokens[data.dispatcher]),
         Endpoint("day", (f"/api/workorders/day/?date={data.day.isoformat()}",), tokens[data.technician]),
+        # The phone's "my day" (mobile_api v1): the same jobs with what the technician needs at each door.
+        Endpoint("my-day", (f"/m/api/v1/day/?date={data.day.isoformat()}",), tokens[data.technician]),
     ]
     facts = seed.describe(args.database_url, data)
     facts += _query_profile(endpoints, args.explain)

@@ -17,7 +17,9 @@ OFFICE_ROLES = (Role.DISPATCHER, Role.SAFETY_OFFICER)
 
 def work_order_list(*, user) -> QuerySet[WorkOrder]:
     """Department-wide roles see everything; dispatchers and safety officers their offices; technicians their jobs."""
-    orders = WorkOrder.objects.select_related("area", "office", "assignee__user", "premises__account")
+    # An area's boundary can be a large polygon: it is not needed to list orders, so it is not fetched.
+    orders = (WorkOrder.objects.select_related("area", "office", "assignee__user", "premises__account")
+              .defer("area__boundary"))
     if is_department_wide(user):
         return orders
     if has_role(user, *OFFICE_ROLES):

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from dispatch.customers.models import Premises
 from dispatch.org.models import Area, StaffProfile
 
-from .kinds import kind_choices
+from .kinds import UnknownKind, get_kind, kind_choices
 from .models import Notification, Priority, Source, Status, UnableReason, WorkOrder, WorkOrderEvent
 
 
@@ -29,7 +29,10 @@ class WorkOrderSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_kind_label(self, order: WorkOrder) -> str:
-        return dict(kind_choices()).get(order.kind, order.kind)
+        try:
+            return str(get_kind(order.kind).label)
+        except UnknownKind:
+            return order.kind
 
     def get_assignee_name(self, order: WorkOrder) -> str:
         if order.assignee is None:
