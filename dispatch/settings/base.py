@@ -202,6 +202,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "refresh-sla-states": {"task": "dispatch.workorders.tasks.refresh_sla_states",
                            "schedule": float(os.environ.get("SLA_CHECK_INTERVAL_SECONDS", "60"))},
+    "hse-reminders": {"task": "dispatch.hse.tasks.send_hse_reminders",
+                      "schedule": float(os.environ.get("HSE_REMINDER_INTERVAL_SECONDS", "3600"))},
 }
 
 # Geocoding goes only to a self-hosted service named here, e.g. "nominatim" + "http://10.0.0.5:8080".
