@@ -1,7 +1,11 @@
 """What completing an arrears job records, called by the work-order core inside the completion transaction
 (WorkOrderKind.record_completion): a refusal here leaves the order uncompleted."""
 
+from datetime import date
+from decimal import Decimal
+
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from dispatch.common.errors import DispatchError
@@ -10,6 +14,15 @@ from dispatch.workorders.models import WorkOrderAttachment
 from . import ledger, services
 from .models import DunningCase, DunningEvent, LedgerSource
 from .policy import check_may_suspend, protections
+
+
+def _day(value) -> date:
+    # The work-order core hands over the serializer's output: dates and amounts as strings.
+    return value if isinstance(value, date) else parse_date(str(value))
+
+
+def _money(value) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
 
 
 def _account(work_order):
@@ -29,12 +42,13 @@ def record_visit(*, work_order, data: dict, actor) -> None:
                         data={"work_order": work_order.pk, **{key: str(value) for key, value in data.items()}})
     if outcome == "paid":
         services.payment_record(
-            actor=actor, account=account, reference=f"FIELD-{data['receipt_no']}", amount=data["amount_paid"],
-            paid_at=timezone.now(), method=data.get("payment_method") or "cash", source=LedgerSource.FIELD,
+            actor=actor, account=account, reference=f"FIELD-{data['receipt_no']}",
+            amount=Decimal(str(data["amount_paid"])),
+            paid_at=ledger.now(), method=data.get("payment_method") or "cash", source=LedgerSource.FIELD,
             receipt_no=data["receipt_no"], work_order=work_order)
     elif outcome == "promise_to_pay":
-        services.promise_record(actor=actor, account=account, promised_date=data["promised_date"],
-                                amount=data.get("promised_amount"), work_order=work_order)
+        services.promise_record(actor=actor, account=account, promised_date=_day(data["promised_date"]),
+                                amount=_money(data.get("promised_amount")), work_order=work_order)
     elif outcome == "dispute":
         services.dispute_open(actor=actor, account=account, reason=data.get("dispute_reason") or "",
                               work_order=work_order)

@@ -23,6 +23,11 @@ def today() -> date:
     return timezone.localdate()
 
 
+def now() -> datetime:
+    """The current moment, on the same clock as `today`."""
+    return timezone.now()
+
+
 def end_of(day: date) -> datetime:
     """The last moment of a local day, for "as of" sums on datetimes."""
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min)) - timedelta(microseconds=1)

@@ -1,7 +1,8 @@
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from dispatch.arrears import ledger
 from tests.factories import AreaFactory, CustomerAccountFactory, PremisesFactory, square
@@ -20,6 +21,7 @@ def clock(monkeypatch):
 
     current = Clock()
     monkeypatch.setattr(ledger, "today", lambda: current.day)
+    monkeypatch.setattr(ledger, "now", lambda: timezone.make_aware(datetime.combine(current.day, time(10))))
     return current
 
 
