@@ -204,6 +204,8 @@ CELERY_BEAT_SCHEDULE = {
                            "schedule": float(os.environ.get("SLA_CHECK_INTERVAL_SECONDS", "60"))},
     "hse-reminders": {"task": "dispatch.hse.tasks.send_hse_reminders",
                       "schedule": float(os.environ.get("HSE_REMINDER_INTERVAL_SECONDS", "3600"))},
+    "safety-pressure-sampling": {"task": "dispatch.safety.tasks.sample_pressure_checks", "schedule": 24 * 3600.0},
+    "safety-inspection-notices": {"task": "dispatch.safety.tasks.send_inspection_notices", "schedule": 24 * 3600.0},
 }
 
 # Geocoding goes only to a self-hosted service named here, e.g. "nominatim" + "http://10.0.0.5:8080".
