@@ -12,8 +12,9 @@ from dispatch.common.errors import NotFound
 from dispatch.common.permissions import RolePermission
 from dispatch.common.roles import Role
 from dispatch.customers.selectors import premises_list
+from dispatch.org.selectors import area_list
 
-from . import imports, readings, selectors, services
+from . import imports, plans, readings, selectors, services
 from .models import Meter, MeterReading
 from .serializers import (
     AcceptSerializer,
@@ -23,16 +24,20 @@ from .serializers import (
     MeterEventSerializer,
     MeterInstallationSerializer,
     MeterInstallSerializer,
+    MeterPlanRequestSerializer,
+    MeterPlanResultSerializer,
     MeterReadingCreateSerializer,
     MeterReadingSerializer,
     MeterRemoveSerializer,
     MeterSerializer,
     MeterTransitionSerializer,
+    ReplacementDueQuerySerializer,
     RereadSerializer,
 )
 
 METER_WRITERS = (Role.LAB, Role.MANAGER, Role.ADMIN)
 READING_WRITERS = (Role.DISPATCHER, Role.MANAGER, Role.ADMIN)
+PLANNERS = (Role.DISPATCHER, Role.MANAGER, Role.ADMIN)
 
 
 class MeterFilter(filters.FilterSet):
@@ -56,6 +61,18 @@ class ReadingFilter(filters.FilterSet):
         model = MeterReading
         fields = ["meter", "meter_serial", "premises", "plausibility", "source", "reading_type", "work_order",
                   "read_from", "read_until"]
+
+
+def _plan_request(request) -> dict:
+    serializer = MeterPlanRequestSerializer(data=request.data)
+    serializer.fields["area"].queryset = area_list(user=request.user)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _plan_response(result: plans.PlanResult) -> Response:
+    return Response({"created": [order.number for order in result.created], "already_open": result.already_open},
+                    status=status.HTTP_201_CREATED)
 
 
 def _report(report: imports.ImportReport) -> Response:
@@ -126,6 +143,40 @@ class MeterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         """Take meters into stock from a CSV file (serial, manufacturer, model, size, manufactured_on, ...)."""
         data = self._valid(ImportUploadSerializer, request)
         return _report(imports.import_meters(imports.text_lines(data["file"]), actor=request.user))
+
+    @extend_schema(parameters=[ReplacementDueQuerySerializer], responses=MeterSerializer(many=True))
+    @action(detail=False, methods=["get"], url_path="replacement-due")
+    def replacement_due(self, request):
+        """Installed meters whose service life ends within `months_ahead` months (default from settings)."""
+        query = ReplacementDueQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        meters = self.get_queryset()
+        if "area" in query.validated_data:
+            meters = meters.filter(premises__area=query.validated_data["area"])
+        due = plans.replacement_due(meters, months_ahead=query.validated_data.get("months_ahead"))
+        page = self.paginate_queryset(due)
+        return self.get_paginated_response(MeterSerializer(page, many=True).data)
+
+    @extend_schema(request=MeterPlanRequestSerializer, responses={201: MeterPlanResultSerializer})
+    @action(detail=False, methods=["post"], url_path="replacement-orders")
+    def replacement_orders(self, request):
+        """A meter_replacement work order for each due meter of an area (none twice for the same premises)."""
+        data = _plan_request(request)
+        return _plan_response(plans.replacement_orders_create(actor=request.user, area=data["area"],
+                                                              months_ahead=data["months_ahead"]))
+
+    @extend_schema(request=MeterPlanRequestSerializer, responses={201: MeterPlanResultSerializer})
+    @action(detail=False, methods=["post"], url_path="reading-round")
+    def reading_round(self, request):
+        """meter_reading work orders for an area's installed meters, created in walking order from the office."""
+        data = _plan_request(request)
+        return _plan_response(plans.reading_round_create(actor=request.user, area=data["area"],
+                                                         scheduled_date=data["scheduled_date"]))
+
+    def get_permissions(self):
+        if self.action in ("replacement_orders", "reading_round"):
+            self.write_roles = PLANNERS
+        return super().get_permissions()
 
     @staticmethod
     def _valid(serializer_class, request) -> dict:

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from dispatch.customers.models import Premises
+from dispatch.org.models import Area
 
 from .models import Meter, MeterEvent, MeterInstallation, MeterReading, MeterSize, MeterStatus, ReadingType
 
@@ -121,3 +122,23 @@ class ImportReportSerializer(serializers.Serializer):
     rejected = serializers.IntegerField()
     seconds = serializers.FloatField()
     problems = ImportProblemSerializer(many=True)
+
+
+class ReplacementDueQuerySerializer(serializers.Serializer):
+    area = serializers.IntegerField(required=False)
+    months_ahead = serializers.IntegerField(required=False, min_value=0, max_value=120)
+
+
+class MeterPlanRequestSerializer(serializers.Serializer):
+    # Limited to the caller's areas by the view.
+    area = serializers.PrimaryKeyRelatedField(queryset=Area.objects.none())
+    months_ahead = serializers.IntegerField(required=False, min_value=0, max_value=120, allow_null=True,
+                                            default=None, help_text=_("Replacement orders only."))
+    scheduled_date = serializers.DateField(required=False, allow_null=True, default=None,
+                                           help_text=_("Reading rounds only."))
+
+
+class MeterPlanResultSerializer(serializers.Serializer):
+    created = serializers.ListField(child=serializers.CharField(), help_text=_("Work-order numbers, in order."))
+    already_open = serializers.ListField(child=serializers.CharField(),
+                                         help_text=_("Meters skipped: an open order exists for their premises."))

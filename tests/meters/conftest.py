@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.factories import AreaFactory, PremisesFactory, square
+from tests.factories import AreaFactory, PremisesFactory, UserFactory, square
 from tests.factories.meters import installed_meter
 
 
@@ -26,3 +26,8 @@ def now():
 def meter(premises, now):
     """Installed 400 days ago at the premises with an opening reading of 100 m³."""
     return installed_meter(premises, opening="100", installed_at=now - timedelta(days=400))
+
+
+@pytest.fixture
+def lab(db):
+    return UserFactory(username="lab1", roles=["lab"])

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dispatch.meters import readings
 from dispatch.meters.models import MeterReading
-from tests.factories import AreaFactory, PremisesFactory, UserFactory, square
+from tests.factories import AreaFactory, PremisesFactory, square
 from tests.factories.meters import MeterFactory, installed_meter
 from tests.factories.workorders import WorkOrderFactory
 from tests.workorders.conftest import make_technician
@@ -15,11 +15,6 @@ from tests.workorders.conftest import make_technician
 from .test_imports import stamp
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def lab(db):
-    return UserFactory(username="lab1", roles=["lab"])
 
 
 @pytest.fixture
