@@ -31,7 +31,7 @@ bench: install
 	@scripts/bench
 
 ## The route planner on the six Solomon instances (30 s each, about 3 minutes); one JSON line per instance.
-SOLOMON ?= ../shared/benchmarks/solomon
+SOLOMON ?= benchmarks/solomon
 plan-bench: install
 	@for name in C101 C201 R101 R201 RC101 RC201; do \
 		$(PY) manage.py plan_benchmark --solomon $(SOLOMON)/$$name.txt --seconds $${SECONDS_PER_INSTANCE:-30}; \

@@ -17,7 +17,7 @@ from dispatch.workorders.planning.solver import SolverSettings, solve
 
 from .helpers import H, flat_problem, job, tech
 
-SOLOMON = Path(__file__).resolve().parents[4] / "shared" / "benchmarks" / "solomon"
+SOLOMON = Path(__file__).resolve().parents[3] / "benchmarks" / "solomon"
 POINTS = [(0, 0), (1, 0), (2, 0), (3, 0), (20, 0)]
 
 
@@ -138,7 +138,6 @@ def test_generated_day_plans_every_must_job_and_keeps_breaks():
     assert all(route.break_start is not None for route in plan.routes)
 
 
-@pytest.mark.skipif(not (SOLOMON / "C101.txt").exists(), reason="the shared Solomon instances are not here")
 def test_solomon_reader_matches_the_best_known_cost():
     instance = read_solomon(SOLOMON / "C101.txt")
     routes = [line.split(":")[1].split() for line in (SOLOMON / "C101.sol").read_text().splitlines()
@@ -147,7 +146,6 @@ def test_solomon_reader_matches_the_best_known_cost():
     assert solomon_total(instance.problem, routes) == 827.3
 
 
-@pytest.mark.skipif(not (SOLOMON / "C101.txt").exists(), reason="the shared Solomon instances are not here")
 def test_plan_benchmark_command_prints_a_checked_solution():
     out = io.StringIO()
     call_command("plan_benchmark", solomon=str(SOLOMON / "C201.txt"), seconds=1, stdout=out)
