@@ -45,6 +45,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/workorder-kinds/", WorkOrderKindList.as_view(), name="workorder-kinds"),
     path("api/ping/", include("dispatch.common.ping")),
+    path("api/arrears/", include("dispatch.arrears.urls")),
     path("api/", include(router.urls)),
     path("m/api/v1/", include("mobile_api.urls")),
     path("m/", include("mobile_api.web_urls")),

@@ -16,7 +16,7 @@ from dispatch.customers.models import CustomerAccount, Premises
 
 from . import ledger
 from .ledger import BUCKETS, ZERO
-from .models import Bill, DunningCase, LateFee, Payment
+from .models import Bill, DunningCase, LateFee, MonthlyReport, Payment
 
 # DOMAIN.md seed: bills of this month collected ≥ 80 %, of last month ≥ 90 %, of the month before 100 %.
 # A site sets ARREARS_COLLECTION_TARGETS = {0: 80, 1: 90, 2: 100} (months back: percent) in its settings.
@@ -227,3 +227,16 @@ def monthly_xlsx(month: date) -> bytes:
                   [[row["area"] or _("Total"), row["month"], row["billed"], row["collected"], row["rate"],
                     row["target"], row["met"]] for row in data["rates"] + data["total_rates"]])
     return render_xlsx([summary, aging_sheet, rates])
+
+
+def monthly_store(month: date) -> MonthlyReport:
+    """Produce the month's report and keep it (again on a second call: the figures as of the report day)."""
+    from django.core.files.base import ContentFile
+
+    month = month_start(month)
+    report, _created = MonthlyReport.objects.get_or_create(month=month, defaults={"as_of": report_day(month)})
+    report.as_of = report_day(month)
+    report.pdf.save(f"arrears-{month:%Y-%m}.pdf", ContentFile(monthly_pdf(month)), save=False)
+    report.xlsx.save(f"arrears-{month:%Y-%m}.xlsx", ContentFile(monthly_xlsx(month)), save=False)
+    report.save()
+    return report

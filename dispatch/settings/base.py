@@ -206,6 +206,7 @@ CELERY_BEAT_SCHEDULE = {
                       "schedule": float(os.environ.get("HSE_REMINDER_INTERVAL_SECONDS", "3600"))},
     "safety-pressure-sampling": {"task": "dispatch.safety.tasks.sample_pressure_checks", "schedule": 24 * 3600.0},
     "safety-inspection-notices": {"task": "dispatch.safety.tasks.send_inspection_notices", "schedule": 24 * 3600.0},
+    "arrears-daily-dunning": {"task": "dispatch.arrears.tasks.daily_dunning_run", "schedule": 24 * 60 * 60.0},
 }
 
 # Geocoding goes only to a self-hosted service named here, e.g. "nominatim" + "http://10.0.0.5:8080".
