@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,10 @@ def sample_pressure_checks(*, day: date | None = None, actor=None) -> int:
               .exclude(premises_id__in=busy).exclude(last_sampled_on=day)
               .select_related("premises")
               .order_by("premises__area_id", F("last_sampled_on").asc(nulls_first=True), "pk"))
-    taken: dict[int, int] = {}
+    # Samples already made today count against the area's quota: running twice makes no more.
+    taken: dict[int, int] = dict(
+        WorkOrder.objects.filter(kind="pressure_check", source_ref=f"PS-{day:%Y%m%d}")
+        .values_list("premises__area_id").annotate(count=Count("id")).values_list("premises__area_id", "count"))
     created = 0
     for point in points:
         area_id = point.premises.area_id

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dispatch.common.documents import XLSX_CONTENT_TYPE, Sheet, render_pdf, render_xlsx
 from dispatch.common.roles import Role, has_role
@@ -95,10 +96,10 @@ def no_access_data(request):
 
 
 REPORTS = {
-    "coverage": (coverage_data, "safety/coverage.html", _("Inspection coverage")),
-    "hazards": (hazards_data, "safety/hazards.html", _("Open hazards")),
-    "overdue": (overdue_data, "safety/overdue.html", _("Overdue rectifications")),
-    "no-access": (no_access_data, "safety/no_access.html", _("No-access escalation list")),
+    "coverage": (coverage_data, "safety/coverage.html", gettext_lazy("Inspection coverage")),
+    "hazards": (hazards_data, "safety/hazards.html", gettext_lazy("Open hazards")),
+    "overdue": (overdue_data, "safety/overdue.html", gettext_lazy("Overdue rectifications")),
+    "no-access": (no_access_data, "safety/no_access.html", gettext_lazy("No-access escalation list")),
 }
 
 
