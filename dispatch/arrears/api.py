@@ -120,6 +120,10 @@ class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upd
     def get_queryset(self):
         return selectors.policy_list()
 
+    def perform_update(self, serializer):
+        serializer.instance = services.policy_save(actor=self.request.user, policy=serializer.instance,
+                                                   changes=dict(serializer.validated_data))
+
 
 class _AccountScoped:
     def _account(self, serializer):

@@ -25,6 +25,7 @@ from .models import (
     Dispute,
     DunningCase,
     DunningEvent,
+    DunningPolicy,
     DunningStep,
     LedgerSource,
     Payment,
@@ -243,3 +244,19 @@ def promise_record(*, actor, account: CustomerAccount, promised_date: date, amou
                reason=_("Promise to pay by %(date)s.") % {"date": promised_date.isoformat()},
                data={"promise": promise.pk, "amount": str(amount) if amount is not None else None})
     return promise
+
+
+@transaction.atomic
+def policy_save(*, actor, policy: DunningPolicy, changes: dict) -> DunningPolicy:
+    """Save a dunning policy (admin or API) and audit what changed."""
+    from dispatch.common.audit import diff, snapshot
+
+    fields = list(changes)
+    before = snapshot(policy, fields) if policy.pk else {}
+    for name, value in changes.items():
+        setattr(policy, name, value)
+    policy.full_clean()
+    policy.save()
+    record_event(actor=actor, action=AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE,
+                 instance=policy, changes=diff(before, snapshot(policy, fields)))
+    return policy

@@ -175,3 +175,23 @@ def test_daily_task_runs_once_a_day_and_keeps_the_report_on_the_28th(clock, acco
     report = MonthlyReport.objects.get(month=date(2026, 6, 1))
     assert report.pdf.read()[:4] == b"%PDF"
     io.BytesIO(report.xlsx.read())
+
+
+def test_policy_changed_in_the_admin_is_audited(client, superuser):
+    from dispatch.common.models import AuditEvent
+
+    policy = DunningPolicy.objects.get(customer_class="commercial")
+    client.force_login(superuser)
+    url = f"/admin/arrears/dunningpolicy/{policy.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    data.update({"minimum_amount": "80.00", "winter_months": "[11, 12, 1, 2]"})
+    data = {key: value for key, value in data.items() if value is not False}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    policy.refresh_from_db()
+    assert policy.minimum_amount == Decimal("80.00") and policy.winter_months == [11, 12, 1, 2]
+    audit = AuditEvent.objects.filter(object_id=str(policy.pk), action="update").get()
+    assert audit.changes["minimum_amount"] == ["50.00", "80.00"]
