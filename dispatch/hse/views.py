@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as N_
 
 from dispatch.common.audit import record_event
 from dispatch.common.documents import XLSX_CONTENT_TYPE, Sheet, render_pdf, render_xlsx
+from dispatch.org.selectors import area_list, office_list
 
 from . import selectors
 from .filters import HazardFilter
@@ -87,6 +88,8 @@ def _filtered(request):
     hazards = selectors.hazard_list(user=request.user)
     filters = HazardFilter(request.GET, queryset=hazards)
     filters.form.fields["register"].queryset = selectors.register_list(user=request.user)
+    filters.form.fields["office"].queryset = office_list(user=request.user)
+    filters.form.fields["area"].queryset = area_list(user=request.user)
     queryset = filters.qs if filters.is_valid() else hazards.none()
     return filters, queryset.order_by("number")
 
