@@ -280,3 +280,6 @@ class MeterReading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meter_id} {self.value} @ {self.read_at:%Y-%m-%d %H:%M}"
+
+
+from .lab.models import *  # noqa: E402, F403  (metrology lab models: dispatch/meters/lab/)
