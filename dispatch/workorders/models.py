@@ -65,6 +65,7 @@ class SlaPolicy(TimeStampedModel):
     attend_minutes = models.PositiveIntegerField(_("attend within (minutes)"), null=True, blank=True)
     resolve_minutes = models.PositiveIntegerField(_("resolve within (minutes)"), null=True, blank=True)
     at_risk_percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("at risk after (% of the time used)"), default=75,
         help_text=_("An order is flagged at risk once this share of its time to the due moment has passed."))
 
