@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "dispatch.arrears",
     "dispatch.safety",
     "dispatch.hse",
+    "dispatch.reports",
     "dispatch.demo",
     "mobile_api",
 ]
@@ -207,6 +208,8 @@ CELERY_BEAT_SCHEDULE = {
     "safety-pressure-sampling": {"task": "dispatch.safety.tasks.sample_pressure_checks", "schedule": 24 * 3600.0},
     "safety-inspection-notices": {"task": "dispatch.safety.tasks.send_inspection_notices", "schedule": 24 * 3600.0},
     "arrears-daily-dunning": {"task": "dispatch.arrears.tasks.daily_dunning_run", "schedule": 24 * 60 * 60.0},
+    "servicedesk-clock": {"task": "dispatch.servicedesk.tasks.desk_clock", "schedule": 600.0},
+    "reports-monthly": {"task": "dispatch.reports.tasks.monthly_report_due", "schedule": 6 * 60 * 60.0},
 }
 
 # Geocoding goes only to a self-hosted service named here, e.g. "nominatim" + "http://10.0.0.5:8080".
