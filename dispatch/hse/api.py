@@ -30,12 +30,21 @@ from .serializers import (
     HazardSerializer,
     HazardWriteSerializer,
     HseNotificationSerializer,
+    IncidentCreateSerializer,
+    IncidentFromWorkOrderSerializer,
+    IncidentSerializer,
+    IncidentWriteSerializer,
+    InspectionChecklistSerializer,
     NcEvaluateSerializer,
     NcTransitionSerializer,
     NonconformityCreateSerializer,
     NonconformityEventSerializer,
     NonconformitySerializer,
     NonconformityUpdateSerializer,
+    RaiseNonconformitySerializer,
+    SelfInspectionCreateSerializer,
+    SelfInspectionSerializer,
+    TrainingRecordSerializer,
     TrendRequestSerializer,
 )
 from .services.activities import TrendObservation
@@ -260,6 +269,118 @@ class NonconformityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
                                            hazard_type_label=row["hazard_type_label"])
                           for row in data["observations"]])
         return Response(NonconformitySerializer(raised, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Incidents and near misses; gas emergencies from the field link here through `from-work-order`."""
+
+    serializer_class = IncidentSerializer
+    permission_classes = [RolePermission]
+    read_roles = write_roles = HSE_ROLES
+    ordering = ["-occurred_at"]
+
+    def get_queryset(self):
+        return selectors.incident_list(user=self.request.user).prefetch_related("nonconformities")
+
+    def _incident(self):
+        incident = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+        if incident is None:
+            raise NotFound("not_found", _("Incident not found."))
+        return incident
+
+    def _respond(self, incident, code=status.HTTP_200_OK):
+        return Response(IncidentSerializer(self.get_queryset().get(pk=incident.pk)).data, status=code)
+
+    @extend_schema(request=IncidentCreateSerializer, responses={201: IncidentSerializer})
+    def create(self, request):
+        payload = IncidentCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        check_office(request.user, data.get("office"), data.get("area"))
+        incident = services.incident_create(actor=request.user, **data)
+        return self._respond(incident, status.HTTP_201_CREATED)
+
+    @extend_schema(request=IncidentWriteSerializer, responses=IncidentSerializer)
+    def partial_update(self, request, pk=None):
+        incident = self._incident()
+        payload = IncidentWriteSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        check_office(request.user, data.get("office"), data.get("area"))
+        incident = services.incident_update(actor=request.user, incident_id=incident.pk, changes=data)
+        return self._respond(incident)
+
+    @extend_schema(request=RaiseNonconformitySerializer, responses={201: NonconformitySerializer})
+    @action(detail=True, methods=["post"], url_path="raise-nonconformity")
+    def raise_nonconformity(self, request, pk=None):
+        incident = self._incident()
+        payload = RaiseNonconformitySerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        nc = services.incident_raise_nonconformity(actor=request.user, incident_id=incident.pk,
+                                                   responsible=payload.validated_data.get("responsible"))
+        return Response(NonconformitySerializer(nc).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=IncidentFromWorkOrderSerializer, responses={201: IncidentSerializer})
+    @action(detail=False, methods=["post"], url_path="from-work-order")
+    def from_work_order(self, request):
+        from dispatch.workorders.selectors import work_order_get
+
+        payload = IncidentFromWorkOrderSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        order = work_order_get(user=request.user, work_order_id=payload.validated_data["work_order"])
+        if order is None:
+            raise NotFound("not_found", _("Work order not found."), fields={"work_order": [_("Not found.")]})
+        incident = services.incident_from_work_order(actor=request.user, work_order=order,
+                                                     description=payload.validated_data["description"])
+        return self._respond(incident, status.HTTP_201_CREATED)
+
+
+class InspectionChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Self-inspection checklists (set up in the admin); record a run with `inspections`."""
+
+    serializer_class = InspectionChecklistSerializer
+    permission_classes = [RolePermission]
+    read_roles = write_roles = HSE_ROLES
+
+    def get_queryset(self):
+        return selectors.checklist_list(user=self.request.user)
+
+    @extend_schema(request=SelfInspectionCreateSerializer, responses={201: SelfInspectionSerializer})
+    @action(detail=True, methods=["post"])
+    def inspections(self, request, pk=None):
+        checklist = self.get_queryset().filter(pk=pk).first()
+        if checklist is None:
+            raise NotFound("not_found", _("Checklist not found."))
+        payload = SelfInspectionCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        inspection = services.self_inspection_record(actor=request.user, checklist_id=checklist.pk, day=data["date"],
+                                                     answers=[dict(answer) for answer in data["answers"]],
+                                                     notes=data["notes"])
+        return Response(SelfInspectionSerializer(inspection).data, status=status.HTTP_201_CREATED)
+
+
+class TrainingRecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """HSE training records per person; `?expiring=true` lists those expired or expiring soon."""
+
+    serializer_class = TrainingRecordSerializer
+    permission_classes = [RolePermission]
+    read_roles = write_roles = HSE_ROLES
+    filterset_fields = ["staff", "skill"]
+
+    def get_queryset(self):
+        if self.request.query_params.get("expiring") == "true":
+            return selectors.expiring_training(user=self.request.user)
+        return selectors.training_list(user=self.request.user)
+
+    @extend_schema(request=TrainingRecordSerializer, responses={201: TrainingRecordSerializer})
+    def create(self, request):
+        payload = TrainingRecordSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        check_office(request.user, data["staff"].office)
+        record = services.training_record_create(actor=request.user, **data)
+        return Response(TrainingRecordSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
 class HseNotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

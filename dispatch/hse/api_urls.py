@@ -2,12 +2,23 @@
 
 from rest_framework.routers import SimpleRouter
 
-from .api import HazardRegisterViewSet, HazardViewSet, HseNotificationViewSet, NonconformityViewSet
+from .api import (
+    HazardRegisterViewSet,
+    HazardViewSet,
+    HseNotificationViewSet,
+    IncidentViewSet,
+    InspectionChecklistViewSet,
+    NonconformityViewSet,
+    TrainingRecordViewSet,
+)
 
 router = SimpleRouter()
 router.register("registers", HazardRegisterViewSet, basename="hse-register")
 router.register("hazards", HazardViewSet, basename="hse-hazard")
 router.register("nonconformities", NonconformityViewSet, basename="hse-nonconformity")
+router.register("incidents", IncidentViewSet, basename="hse-incident")
+router.register("checklists", InspectionChecklistViewSet, basename="hse-checklist")
+router.register("training", TrainingRecordViewSet, basename="hse-training")
 router.register("notifications", HseNotificationViewSet, basename="hse-notification")
 
 urlpatterns = router.urls

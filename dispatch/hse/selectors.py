@@ -113,6 +113,20 @@ def checklists_due(*, user, today: date | None = None) -> QuerySet[InspectionChe
     return _scoped(InspectionChecklist.objects.filter(is_active=True, next_due__lte=today), user)
 
 
+def checklist_list(*, user) -> QuerySet[InspectionChecklist]:
+    return _scoped(InspectionChecklist.objects.filter(is_active=True).select_related("office", "area"), user)
+
+
+def training_list(*, user) -> QuerySet[TrainingRecord]:
+    records = TrainingRecord.objects.select_related("staff__user", "skill")
+    if has_role(user, *HSE_WIDE_ROLES):
+        return records
+    if not may_use_hse(user):
+        return records.none()
+    offices = office_ids_for(user)
+    return records if offices is None else records.filter(staff__office_id__in=offices)
+
+
 def incident_list(*, user) -> QuerySet[Incident]:
     return _scoped(Incident.objects.select_related("office", "area", "reported_by"), user)
 

@@ -15,12 +15,16 @@ from .models import (
     HazardRegister,
     HazardRevision,
     HseNotification,
+    Incident,
+    InspectionChecklist,
     NcSource,
     NcStatus,
     Nonconformity,
     NonconformityEvent,
     RiskBand,
     RiskMethod,
+    SelfInspection,
+    TrainingRecord,
 )
 
 User = get_user_model()
@@ -245,3 +249,86 @@ class TrendRequestSerializer(serializers.Serializer):
     threshold = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     period = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
 
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    kind = choice(Incident.Kind.choices, read_only=True)
+    status = choice(Incident.Status.choices, read_only=True)
+    nonconformities = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Incident
+        fields = ["id", "number", "kind", "occurred_at", "place", "office", "area", "description", "people_involved",
+                  "injuries", "immediate_actions", "investigation", "root_cause", "work_order", "reported_by",
+                  "status", "nonconformities", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class IncidentWriteSerializer(serializers.Serializer):
+    kind = choice(Incident.Kind.choices, required=False)
+    occurred_at = serializers.DateTimeField(required=False)
+    place = serializers.CharField(max_length=255, required=False)
+    office = serializers.PrimaryKeyRelatedField(queryset=ServiceOffice.objects.all(), required=False, allow_null=True)
+    area = serializers.PrimaryKeyRelatedField(queryset=Area.objects.all(), required=False, allow_null=True)
+    description = serializers.CharField(required=False)
+    people_involved = serializers.CharField(required=False, allow_blank=True)
+    injuries = serializers.CharField(required=False, allow_blank=True)
+    immediate_actions = serializers.CharField(required=False, allow_blank=True)
+    investigation = serializers.CharField(required=False, allow_blank=True)
+    root_cause = serializers.CharField(required=False, allow_blank=True)
+    status = choice(Incident.Status.choices, required=False)
+
+
+class IncidentCreateSerializer(IncidentWriteSerializer):
+    kind = choice(Incident.Kind.choices)
+    occurred_at = serializers.DateTimeField()
+    place = serializers.CharField(max_length=255)
+    description = serializers.CharField()
+
+
+class IncidentFromWorkOrderSerializer(serializers.Serializer):
+    work_order = serializers.IntegerField()
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RaiseNonconformitySerializer(serializers.Serializer):
+    responsible = _user_field(required=False, allow_null=True)
+
+
+class InspectionChecklistSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InspectionChecklist
+        fields = ["id", "name", "office", "area", "items", "every_days", "next_due", "responsible", "is_active"]
+        read_only_fields = fields
+
+
+class InspectionAnswerSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SelfInspectionCreateSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    answers = InspectionAnswerSerializer(many=True)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SelfInspectionSerializer(serializers.ModelSerializer):
+    findings = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SelfInspection
+        fields = ["id", "checklist", "date", "inspector", "results", "notes", "findings"]
+        read_only_fields = fields
+
+    def get_findings(self, inspection) -> list[dict]:
+        return [{"id": finding.pk, "item": finding.item, "description": finding.description,
+                 "nonconformity": getattr(getattr(finding, "nonconformity", None), "pk", None)}
+                for finding in inspection.findings.all()]
+
+
+class TrainingRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TrainingRecord
+        fields = ["id", "staff", "course", "provider", "completed_on", "valid_until", "certificate_no", "skill"]
+        read_only_fields = ["id"]
