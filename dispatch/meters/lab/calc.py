@@ -49,7 +49,7 @@ def error_percent(v_meter: Decimal, v_ref_corr: Decimal) -> Decimal:
 
 def round_error(error: Decimal, resolution: Decimal = DEFAULT_RESOLUTION) -> Decimal:
     """Half away from zero (ROUND_HALF_UP works on the magnitude), so +x and −x round symmetrically."""
-    return Decimal(error).quantize(Decimal(resolution), rounding=ROUND_HALF_UP)
+    return Decimal(error).quantize(Decimal(resolution).normalize(), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
