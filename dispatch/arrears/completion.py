@@ -58,6 +58,8 @@ def record_suspension(*, work_order, data: dict, actor) -> None:
     """supply_suspension: refused when a protection applies; supply made safe is shown on photos."""
     account = _account(work_order)
     check_may_suspend(account, ledger.today())
+    if ledger.position(account.pk).arrears <= 0:
+        raise DispatchError("no_arrears", _("The account has no arrears any more: do not suspend the supply."))
     if not work_order.attachments.filter(kind=WorkOrderAttachment.Kind.PHOTO).exists():
         raise DispatchError("photo_required", _("Take a photo of the locked valve or capped meter first."),
                             fields={"photos": [_("At least one photo is needed.")]})

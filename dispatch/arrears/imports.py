@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -170,9 +170,15 @@ def import_rows(kind: str, rows: Iterable[tuple[int, dict]], *, actor) -> Import
     touched: set[int] = set()
     for line, row in rows:
         try:
-            with transaction.atomic():
-                created = (_bill(row, accounts, actor) if kind == "bills"
-                           else _payment(row, accounts, actor, touched))
+            try:
+                with transaction.atomic():
+                    created = (_bill(row, accounts, actor) if kind == "bills"
+                               else _payment(row, accounts, actor, touched))
+            except IntegrityError:
+                # The same reference arrived at the same moment from another import: compare with that row now.
+                with transaction.atomic():
+                    created = (_bill(row, accounts, actor) if kind == "bills"
+                               else _payment(row, accounts, actor, touched))
         except RowError as exc:
             report.problems.append({"line": line, "reference": str(row.get("reference") or "")[:60],
                                     "code": exc.code, "fields": exc.fields})

@@ -111,11 +111,22 @@ def raise_orders(account: CustomerAccount, *, kind: str, actor=None, priority: s
     return created
 
 
+# A technician already at the door sees the cleared balance on the phone and finishes the visit there.
+CANCELLABLE_STATUSES = (Status.NEW, Status.ASSIGNED, Status.DISPATCHED, Status.EN_ROUTE)
+
+
 def cancel_chasing_orders(account: CustomerAccount, *, actor=None, reason: str) -> list[WorkOrder]:
     cancelled = []
-    for order_id in open_orders(account, CHASING_KINDS).values_list("pk", flat=True):
-        cancelled.append(workorders.transition(work_order_id=order_id, to_status=Status.CANCELLED, actor=actor,
-                                               reason=reason))
+    orders = WorkOrder.objects.filter(premises__account=account, kind__in=CHASING_KINDS,
+                                      status__in=CANCELLABLE_STATUSES)
+    for order_id in orders.values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                cancelled.append(workorders.transition(work_order_id=order_id, to_status=Status.CANCELLED,
+                                                       actor=actor, reason=reason))
+        except Conflict:
+            # Moved on meanwhile (arrived, completed): the payment stands; the technician sees the balance.
+            continue
     return cancelled
 
 

@@ -235,3 +235,25 @@ def test_clearing_moves_the_case_back_to_none(clock, account, bill):
     case = DunningCase.objects.get(account=account)
     assert case.step == DunningStep.NONE
     assert list(case.events.filter(type="step").values_list("to_step", flat=True)) == ["reminder", "none"]
+
+
+def test_a_technician_already_at_the_door_keeps_the_visit(clock, account, bill, collector, dispatcher):
+    visit = on_site("arrears_visit", account, collector, dispatcher)
+
+    pay(account, "400.00")
+
+    visit.refresh_from_db()
+    assert visit.status == Status.ON_SITE
+
+
+def test_supply_of_a_paid_account_is_not_suspended(clock, account, bill, collector, dispatcher):
+    order = on_site("supply_suspension", account, collector, dispatcher)
+    photo(order, collector)
+    pay(account, "400.00")
+
+    with pytest.raises(Exception) as refused:
+        workorders.complete(work_order_id=order.pk, actor=collector.user,
+                            checklist_answers={"supply_made_safe": True},
+                            data={"method": "valve_locked", "seal_number": "S-2"})
+
+    assert refused.value.code == "no_arrears"
