@@ -226,7 +226,7 @@ def certificate_context(cert: LabCertificate) -> dict:
         "points": points, "limits": limits, "same_sign_applied": test.same_sign_applied,
         "in_service": factor is not None, "temp_range": (t_min, t_max),
         "draft": cert.status not in FROZEN, "qr": qr_data_uri(public_url(cert.number)),
-        "verify_url": public_url(cert.number), "resolution": profile.error_resolution,
+        "verify_url": public_url(cert.number), "resolution": profile.error_resolution.normalize(),
         "mpe_low": limits.low, "mpe_high": limits.high, "mpe_same_sign": limits.same_sign,
     }
 
