@@ -90,6 +90,11 @@ def process_account(account: CustomerAccount, position: ledger.Position, policy:
     if holds:
         _hold(case, holds, summary)
         return
+    if case.hold_reason and not set(case.hold_reason.split(",")) & {protection.code for protection in found}:
+        services.case_event(case, type=DunningEvent.Type.NOTE, reason=_("No protection applies any more."),
+                            data={"released": case.hold_reason})
+        case.hold_reason = ""
+        case.save(update_fields=["hold_reason", "updated_at"])
     step = next_step(case, position, policy, today)
     if step is None:
         return

@@ -200,3 +200,28 @@ def test_disabled_policy_leaves_the_class_alone(clock, account, bill):
     DunningPolicy.objects.filter(customer_class="residential").update(enabled=False)
     walk(clock, [REMINDER])
     assert not DunningCase.objects.exists()
+
+
+def test_a_site_may_protect_everyone_in_winter(clock, account):
+    DunningPolicy.objects.filter(customer_class="residential").update(protect_everyone_in_winter=True)
+    due = date(2026, 9, 1)
+    BillFactory(account=account, due_date=due, amount=Decimal("600.00"))
+    visit = due + timedelta(35)
+    walk(clock, [due + timedelta(7), due + timedelta(21), visit, visit + timedelta(25), visit + timedelta(40)])
+
+    case = DunningCase.objects.get(account=account)
+    assert case.step == DunningStep.FIELD_VISIT and case.hold_reason == "winter"
+
+
+def test_the_steps_go_on_once_the_dispute_is_closed(clock, account, bill):
+    walk(clock, [REMINDER])
+    dispute = Dispute.objects.create(account=account, reason="Meter read twice")
+    walk(clock, [NOTICE])
+    assert DunningCase.objects.get(account=account).hold_reason == "dispute"
+
+    dispute.status = Dispute.Status.REJECTED
+    dispute.save()
+    walk(clock, [NOTICE + timedelta(1)])
+
+    case = DunningCase.objects.get(account=account)
+    assert case.step == DunningStep.WRITTEN_NOTICE and case.hold_reason == ""
