@@ -17,7 +17,7 @@ from dispatch.org.selectors import office_ids_for
 
 from . import selectors, services
 from .filters import HazardFilter, NonconformityFilter
-from .models import HazardControl, HseNotification
+from .models import CapaAction, HazardControl, HseNotification
 from .serializers import (
     ActionAddSerializer,
     ActionCloseSerializer,
@@ -381,6 +381,29 @@ class TrainingRecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         check_office(request.user, data["staff"].office)
         record = services.training_record_create(actor=request.user, **data)
         return Response(TrainingRecordSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+class MyActionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Every post has HSE duties: anyone lists the CAPA actions they own and reports them done."""
+
+    serializer_class = CapaActionSerializer
+    permission_classes = [RolePermission]
+    read_roles = write_roles = tuple(Role.values)
+    queryset = CapaAction.objects.none()  # for the schema; get_queryset gives the person's own
+
+    def get_queryset(self):
+        return selectors.my_actions(user=self.request.user)
+
+    @extend_schema(request=ActionCloseSerializer, responses=CapaActionSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        if not self.get_queryset().filter(pk=pk, status=CapaAction.Status.OPEN).exists():
+            raise NotFound("not_found", _("Action not found."))
+        payload = ActionCloseSerializer(data={**request.data, "action": pk})
+        payload.is_valid(raise_exception=True)
+        capa = services.action_complete(actor=request.user, action_id=int(pk),
+                                        result=payload.validated_data["result"])
+        return Response(CapaActionSerializer(capa).data)
 
 
 class HseNotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

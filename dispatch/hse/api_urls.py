@@ -8,6 +8,7 @@ from .api import (
     HseNotificationViewSet,
     IncidentViewSet,
     InspectionChecklistViewSet,
+    MyActionViewSet,
     NonconformityViewSet,
     TrainingRecordViewSet,
 )
@@ -19,6 +20,7 @@ router.register("nonconformities", NonconformityViewSet, basename="hse-nonconfor
 router.register("incidents", IncidentViewSet, basename="hse-incident")
 router.register("checklists", InspectionChecklistViewSet, basename="hse-checklist")
 router.register("training", TrainingRecordViewSet, basename="hse-training")
+router.register("my-actions", MyActionViewSet, basename="hse-my-action")
 router.register("notifications", HseNotificationViewSet, basename="hse-notification")
 
 urlpatterns = router.urls

@@ -131,6 +131,12 @@ def incident_list(*, user) -> QuerySet[Incident]:
     return _scoped(Incident.objects.select_related("office", "area", "reported_by"), user)
 
 
+def my_actions(*, user) -> QuerySet[CapaAction]:
+    """The actions a person owns, whatever their role, on nonconformities still being handled."""
+    return (CapaAction.objects.filter(owner=user).exclude(nonconformity__status__in=NC_CLOSED)
+            .select_related("nonconformity").order_by("status", "deadline"))
+
+
 def notification_list(*, user) -> QuerySet[HseNotification]:
     return HseNotification.objects.filter(recipient=user)
 

@@ -77,3 +77,24 @@ def test_training_records(as_user, safety_officer, office, other_office):
     TrainingRecordFactory(staff=theirs)
     assert client.get("/api/hse/training/").json()["count"] == 1
     assert client.get("/api/hse/training/", {"expiring": "true"}).json()["count"] == 1
+
+
+def test_action_owners_of_any_role_report_their_actions_done(as_user, safety_officer, technician):
+    from dispatch.hse import services
+    from tests.factories.hse import make_nonconformity
+
+    nc = make_nonconformity(actor=safety_officer)
+    mine = services.action_add(actor=safety_officer, nonconformity_id=nc.pk, kind="corrective",
+                               description="Re-label the isolation valves", owner=technician,
+                               deadline=timezone.localdate() + timedelta(days=5))
+    services.action_add(actor=safety_officer, nonconformity_id=nc.pk, kind="preventive", description="Audit",
+                        owner=safety_officer, deadline=timezone.localdate() + timedelta(days=5))
+    client = as_user(technician)
+    listed = client.get("/api/hse/my-actions/").json()
+    assert [row["id"] for row in listed["results"]] == [mine.pk]
+    assert client.post(f"/api/hse/my-actions/{mine.pk}/complete/", {"result": ""}, format="json").status_code == 400
+    done = client.post(f"/api/hse/my-actions/{mine.pk}/complete/", {"result": "Labels fitted"}, format="json")
+    assert done.status_code == 200 and done.json()["status"] == "done"
+    assert client.post(f"/api/hse/my-actions/{mine.pk}/complete/", {"result": "again"},
+                       format="json").status_code == 404
+    assert client.get("/api/hse/nonconformities/").status_code == 403
