@@ -36,6 +36,8 @@ urlpatterns = [
     path("board/", include("dispatch.workorders.board_urls")),
     path("hse/", include("dispatch.hse.urls")),
     path("safety/", include("dispatch.safety.urls")),
+    path("desk/", include("dispatch.servicedesk.urls")),
+    path("reports/", include("dispatch.reports.urls")),
     path("verify/", include("dispatch.meters.lab.urls")),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,3 +1,4 @@
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +41,15 @@ class CustomerAccount(TimeStampedModel):
         verbose_name = _("customer account")
         verbose_name_plural = _("customer accounts")
         ordering = ["account_no"]
+        # The hotline's caller search (servicedesk.selectors.customer_lookup): prefixes of phone and account
+        # number, prefix and part of the name. PostgreSQL only (migration 0002 skips them elsewhere).
+        indexes = [
+            models.Index(fields=["phone"], opclasses=["varchar_pattern_ops"], name="cust_phone_prefix"),
+            models.Index(fields=["phone_alt"], opclasses=["varchar_pattern_ops"], name="cust_phone_alt_prefix"),
+            models.Index(fields=["account_no"], opclasses=["varchar_pattern_ops"], name="cust_account_prefix"),
+            models.Index(fields=["name"], opclasses=["varchar_pattern_ops"], name="cust_name_prefix"),
+            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="cust_name_trgm"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account_no} {self.name}"
@@ -82,6 +92,7 @@ class Premises(TimeStampedModel):
         verbose_name = _("premises")
         verbose_name_plural = _("premises")
         ordering = ["premises_no"]
+        indexes = [GinIndex(fields=["address"], opclasses=["gin_trgm_ops"], name="premises_address_trgm")]
 
     def __str__(self) -> str:
         return f"{self.premises_no} {self.address}"
@@ -99,6 +110,7 @@ class Contact(TimeStampedModel):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["-is_primary", "name"]
+        indexes = [models.Index(fields=["phone"], opclasses=["varchar_pattern_ops"], name="contact_phone_prefix")]
 
     def __str__(self) -> str:
         return f"{self.name} {self.phone}"
