@@ -31,6 +31,7 @@ from .serializers import (
     LedgerRowsSerializer,
     LedgerUploadSerializer,
     MonthQuerySerializer,
+    NoticeQuerySerializer,
     PaymentPlanSerializer,
     PaymentSerializer,
     PlanStatusSerializer,
@@ -67,6 +68,17 @@ class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         positions = ledger.positions([account.pk for account in page])
         return self.get_paginated_response(
             AccountSerializer(page, many=True, context={"positions": positions}).data)
+
+    @extend_schema(parameters=[OpenApiParameter("kind", str, enum=["written", "suspension"])],
+                   responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"])
+    def notice(self, request, pk=None):
+        """The written notice or the suspension notice (3 days' notice by default) to print and deliver."""
+        account = self.get_object()
+        kind = _valid(NoticeQuerySerializer, {"kind": request.query_params.get("kind", "written")})["kind"]
+        response = HttpResponse(reports.notice_pdf(account, kind), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="notice-{kind}-{account.account_no}.pdf"'
+        return response
 
     def retrieve(self, request, *args, **kwargs):
         account = self.get_object()

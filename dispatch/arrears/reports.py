@@ -240,3 +240,20 @@ def monthly_store(month: date) -> MonthlyReport:
     report.xlsx.save(f"arrears-{month:%Y-%m}.xlsx", ContentFile(monthly_xlsx(month)), save=False)
     report.save()
     return report
+
+
+def notice_pdf(account: CustomerAccount, kind: str) -> bytes:
+    """The written notice, or the suspension notice (with the earliest suspension day under the policy)."""
+    from datetime import timedelta as days
+
+    from .policy import policy_for
+
+    position = ledger.position(account.pk)
+    suspension_on = None
+    title = _("Written notice of gas arrears")
+    if kind == "suspension":
+        title = _("Notice of gas supply suspension")
+        suspension_on = position.as_of + days(days=policy_for(account.customer_class).suspension_after_days)
+    return render_pdf("arrears/notice.html", {
+        "title": title, "account": account, "position": position, "suspension_on": suspension_on,
+        "premises_list": Premises.objects.filter(account=account, is_active=True).order_by("premises_no")})

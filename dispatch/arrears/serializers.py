@@ -155,3 +155,7 @@ class MonthQuerySerializer(serializers.Serializer):
 
 class AsOfQuerySerializer(serializers.Serializer):
     as_of = serializers.DateField(required=False)
+
+
+class NoticeQuerySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["written", "suspension"], default="written")

@@ -195,3 +195,16 @@ def test_policy_changed_in_the_admin_is_audited(client, superuser):
     assert policy.minimum_amount == Decimal("80.00") and policy.winter_months == [11, 12, 1, 2]
     audit = AuditEvent.objects.filter(object_id=str(policy.pk), action="update").get()
     assert audit.changes["minimum_amount"] == ["50.00", "80.00"]
+
+
+def test_suspension_notice_to_print_names_the_day(clock, account, bill, agent, as_user, tmp_path):
+    import subprocess
+
+    answer = as_user(agent).get(f"/api/arrears/accounts/{account.pk}/notice/?kind=suspension")
+
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(answer.content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "燃气停气通知" in text and "2026-06-18" in text and "400.00" in text
+    assert as_user(agent).get(f"/api/arrears/accounts/{account.pk}/notice/?kind=x").status_code == 400
