@@ -136,7 +136,12 @@ def dunning_run(today: date | None = None) -> dict:
             break
         last = chunk[-1].pk
         positions = ledger.positions([account.pk for account in chunk], today)
+        # Most accounts owe nothing overdue and have no case to close: nothing to lock or write for them.
+        open_cases = set(DunningCase.objects.filter(account__in=chunk).exclude(
+            step=DunningStep.NONE, supply_suspended=False, hold_reason="").values_list("account_id", flat=True))
         for account in chunk:
+            if positions[account.pk].arrears <= 0 and account.pk not in open_cases:
+                continue
             policy = policies.get(account.customer_class)
             if policy is None:
                 policy = policies[account.customer_class] = policy_for(account.customer_class)
