@@ -105,7 +105,7 @@ def process_account(account: CustomerAccount, position: ledger.Position, policy:
                                                                 "days": position.days_overdue}
     services.case_move(case, step, reason=reason, today=today,
                        data={"arrears": str(position.arrears), "days_overdue": position.days_overdue})
-    summary[step] += 1
+    summary[str(step)] += 1
     kind = {DunningStep.FIELD_VISIT: "arrears_visit", DunningStep.SUSPENSION: "supply_suspension"}.get(step)
     if kind is not None:
         created = services.raise_orders(account, kind=kind, description=reason)
