@@ -9,5 +9,6 @@ class MetersConfig(AppConfig):
 
     def ready(self) -> None:
         from .kinds import register_kinds
+        from .lab import tasks  # noqa: F401  (registers the lab's Celery tasks: dispatch/meters/lab/tasks.py)
 
         register_kinds()

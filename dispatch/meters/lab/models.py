@@ -13,6 +13,7 @@ from dispatch.common.models import TimeStampedModel
 
 __all__ = [
     "CertificateKind",
+    "CertificatePrintJob",
     "CertificateSequence",
     "CertificateStatus",
     "ComplaintAdjustment",
@@ -355,3 +356,30 @@ class ComplaintAdjustment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.test_id}: {self.credit}"
+
+
+class CertificatePrintJob(TimeStampedModel):
+    """A batch of certificates rendered to PDF by Celery (e.g. a delivery's certificates for printing): the
+    progress the bench and the lab's screen show."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+
+    certificate_ids = models.JSONField(_("certificates"), default=list)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    done = models.PositiveIntegerField(_("rendered"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("certificate print job")
+        verbose_name_plural = _("certificate print jobs")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.done}/{self.total}"
