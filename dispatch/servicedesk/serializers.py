@@ -24,3 +24,11 @@ class IntakeSerializer(JobPlaceSerializer):
     description = serializers.CharField(max_length=4000)
     caller_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     caller_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+
+
+class CustomerLookupSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    account_no = serializers.CharField()
+    name = serializers.CharField()
+    phone = serializers.CharField()
+    address = serializers.CharField(source="first_address")

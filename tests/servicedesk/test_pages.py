@@ -139,3 +139,12 @@ def test_callback_page_records_an_answer(desk, area):
     assert response.status_code == 302
     callback.refresh_from_db()
     assert callback.status == "done" and callback.satisfaction == 5
+
+
+def test_customer_search_api(as_user, agent, technician, wang):
+    account, _premises = wang
+    response = as_user(agent).get("/api/desk/customer-search/", {"q": "民族大道 88"})
+    assert response.status_code == 200
+    assert response.json() == [{"id": account.pk, "account_no": "A00012345", "name": "王建国",
+                                "phone": "13877001234", "address": "青秀区民族大道 88 号 3 栋 2 单元 501"}]
+    assert as_user(technician).get("/api/desk/customer-search/", {"q": "王建"}).status_code == 403
