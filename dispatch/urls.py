@@ -52,6 +52,7 @@ urlpatterns = [
     path("api/hse/", include("dispatch.hse.api_urls")),
     path("api/arrears/", include("dispatch.arrears.urls")),
     path("api/lab/", include("dispatch.meters.lab.api_urls")),
+    path("api/desk/", include("dispatch.servicedesk.api_urls")),
     path("api/", include(router.urls)),
     path("m/api/v1/", include("mobile_api.urls")),
     path("m/", include("mobile_api.web_urls")),
