@@ -114,3 +114,6 @@ class MeterReadingAdmin(admin.ModelAdmin):
         return False
 
 
+
+
+from .lab import admin as lab_admin  # noqa: E402, F401  (metrology lab admin: dispatch/meters/lab/admin.py)
