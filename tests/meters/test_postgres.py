@@ -51,8 +51,18 @@ def test_copy_import_keeps_good_rows_and_reports_bad(premises, now):
                     (Decimal("150.000"), "implausible_confirmed", ["outside_tolerance"], Decimal("30.000"))]
 
 
+@pytest.fixture
+def seeded_meter_config(transactional_db):
+    """The sizes and service lives a migration seeds: other transactional tests' flushes remove them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("dispatch.meters.migrations.0002_default_sizes_and_service_life").seed(apps, None)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_two_installs_of_one_meter_at_once_one_wins(area):
+def test_two_installs_of_one_meter_at_once_one_wins(seeded_meter_config, area):
     meter = MeterFactory()
     places = [PremisesFactory(area=area), PremisesFactory(area=area)]
     barrier = threading.Barrier(2)
