@@ -19,3 +19,10 @@ class HseConfig(AppConfig):
                            for model in ["hazardregister", "inspectionchecklist", "trainingrecord"]]
         + [f"view_{model}" for model in ["riskmethodconfig", *_RECORDS]],
     }
+
+    def ready(self) -> None:
+        from dispatch.org.competence import register_competence_check
+
+        from .competence import training_refusal
+
+        register_competence_check(training_refusal)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dispatch.common.roles import Role, has_role
+from dispatch.org.competence import skill_refusal
 from dispatch.org.models import ShiftException, StaffProfile
 from dispatch.org.selectors import is_on_shift, working_day
 
@@ -36,15 +37,14 @@ def assignment_refusal(order: WorkOrder, staff: StaffProfile, *, day: date | Non
     if order.office_id not in office_ids:
         return Refusal("other_office", _("%(name)s works for another service office.") % {"name": name})
     day = day or job_day(order)
-    held = {held.skill.code: held for held in staff.skills.select_related("skill")}
+    held = {held.skill.code: held for held in staff.skills.select_related("skill", "staff__user")}
     for code in order.required_skills:
         skill = held.get(code)
         if skill is None:
             return Refusal("skill_missing", _("%(name)s lacks the skill “%(skill)s”.") % {"name": name, "skill": code})
-        if skill.skill.requires_certificate and (skill.valid_until is None or skill.valid_until < day):
-            return Refusal("certificate_expired",
-                           _("%(name)s’s certificate for “%(skill)s” is not valid on %(day)s.")
-                           % {"name": name, "skill": skill.skill.name, "day": day})
+        refusal = skill_refusal(skill, day)
+        if refusal is not None:
+            return Refusal(refusal.code, refusal.message)
     hours = working_day(staff, day)
     if hours is None:
         absence = ShiftException.objects.filter(staff=staff, date=day).exclude(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from dispatch.common.errors import Conflict, DispatchError, NotFound
 from dispatch.common.roles import Role
+from dispatch.org.competence import skill_refusal
 from dispatch.org.models import Area, ServiceOffice, StaffProfile
 from dispatch.org.selectors import working_day
 
@@ -96,8 +97,7 @@ def _technician(staff: StaffProfile, day: date, place: int) -> Technician | None
         earliest, latest = max(begin - flex, start), min(begin + flex, end - length)
         if earliest <= latest:
             rest = Break(earliest, latest, length)
-    skills = frozenset(held.skill.code for held in staff.skills.all()
-                       if not held.skill.requires_certificate or (held.valid_until and held.valid_until >= day))
+    skills = frozenset(held.skill.code for held in staff.skills.all() if skill_refusal(held, day) is None)
     allowed = frozenset(area.code for area in staff.allowed_areas.all()) or None
     return Technician(id=str(staff.pk), start=place, end=place, shift_start=start, shift_end=end, skills=skills,
                       areas=allowed, capacity=staff.daily_capacity, rest=rest, name=str(staff))
