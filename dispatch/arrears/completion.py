@@ -98,3 +98,11 @@ def balance_facts(work_order) -> dict | None:
     return {**position.as_dict(), "account_no": account.account_no,
             "step": case.step if case else "none", "supply_suspended": bool(case and case.supply_suspended),
             "protections": [protection.code for protection in protections(account, position.as_of)]}
+
+
+def check_suspension_allowed(*, premises, actor) -> None:
+    """supply_suspension orders made by hand are refused up front for a protected customer, as the daily run's are."""
+    if premises is None:
+        raise DispatchError("invalid", _("A supply suspension needs the premises."),
+                            fields={"premises": [_("This field is required.")]})
+    check_may_suspend(premises.account, ledger.today())

@@ -52,7 +52,7 @@ class ReconnectionCompletionSerializer(serializers.Serializer):
 
 
 def register_kinds() -> None:
-    from .completion import record_reconnection, record_suspension, record_visit
+    from .completion import check_suspension_allowed, record_reconnection, record_suspension, record_visit
 
     register(
         WorkOrderKind(code="arrears_visit", label=_("Arrears visit"), app_label="arrears",
@@ -61,7 +61,8 @@ def register_kinds() -> None:
         WorkOrderKind(code="supply_suspension", label=_("Supply suspension"), app_label="arrears",
                       default_duration_minutes=30, required_skills=("arrears",), default_priority="planned",
                       checklist=(ChecklistItem("supply_made_safe", _("Supply made safe and labelled")),),
-                      completion_serializer=SuspensionCompletionSerializer, record_completion=record_suspension),
+                      completion_serializer=SuspensionCompletionSerializer, record_completion=record_suspension,
+                      check_creation=check_suspension_allowed),
         WorkOrderKind(code="reconnection", label=_("Reconnection"), app_label="arrears",
                       default_duration_minutes=40, required_skills=("repair",), default_priority="urgent",
                       # DOMAIN.md: restore supply within 24 hours of payment.

@@ -161,6 +161,8 @@ def work_order_create(*, actor, kind: str, premises: Premises | None = None, add
     if window_start and window_end and window_end <= window_start:
         raise DispatchError("invalid", _("The appointment window must end after it starts."),
                             fields={"window_end": [_("The appointment window must end after it starts.")]})
+    if spec.check_creation is not None:
+        spec.check_creation(premises=premises, actor=actor)
     address, lat, lng, area = _place(premises=premises, address=address, lat=lat, lng=lng, area=area)
     if premises is not None and not contact_phone:
         contact_name, contact_phone = contact_name or premises.account.name, premises.account.phone

@@ -121,10 +121,12 @@ def test_reconnection_restores_supply_only_after_a_passed_safety_check(clock, ac
 def test_suspension_of_a_vulnerable_customer_in_winter_is_refused_by_the_server(
         clock, make_account, collector, dispatcher, english):
     pensioner = make_account("V-9", is_pensioner_alone=True)
-    BillFactory(account=pensioner, due_date=date(2026, 10, 1), amount=Decimal("500"))
-    clock.set(date(2026, 12, 10))
+    BillFactory(account=pensioner, due_date=date(2026, 8, 1), amount=Decimal("500"))
+    # Ordered in September, when no protection applied; by the visit it is winter.
+    clock.set(date(2026, 9, 20))
     order = on_site("supply_suspension", pensioner, collector, dispatcher)
     photo(order, collector)
+    clock.set(date(2026, 12, 10))
 
     with pytest.raises(Exception) as refused:
         workorders.complete(work_order_id=order.pk, actor=collector.user,
@@ -139,10 +141,13 @@ def test_suspension_of_a_vulnerable_customer_in_winter_is_refused_by_the_server(
 
 
 def test_suspension_refused_through_the_phone_with_the_code(clock, make_account, collector, dispatcher, as_user):
-    patient = make_account("M-9", is_medically_dependent=True)
+    patient = make_account("M-9")
     BillFactory(account=patient, due_date=date(2026, 3, 1), amount=Decimal("500"))
     order = on_site("supply_suspension", patient, collector, dispatcher)
     photo(order, collector)
+    # The household tells the desk about a medical dependency after the order was made.
+    patient.is_medically_dependent = True
+    patient.save(update_fields=["is_medically_dependent"])
 
     answer = as_user(collector.user).post(f"{API}/jobs/{order.pk}/complete/", {
         "checklist_answers": {"supply_made_safe": True},
