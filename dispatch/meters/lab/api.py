@@ -37,7 +37,7 @@ READERS = (Role.LAB, Role.MANAGER, Role.ADMIN)
 WRITERS = (Role.LAB, Role.ADMIN)
 
 
-class StandardSerializer(serializers.ModelSerializer):
+class LabStandardSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReferenceStandard
         fields = ["id", "name", "kind", "serial", "manufacturer", "range_min", "range_max", "uncertainty",
@@ -56,7 +56,7 @@ class StandardSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class ProfileSerializer(serializers.ModelSerializer):
+class LabProfileSerializer(serializers.ModelSerializer):
     class Meta:
         model = RegulationProfile
         fields = ["id", "code", "version", "current", "name", "procedure", "test_points", "mpe",
@@ -67,7 +67,7 @@ class ProfileSerializer(serializers.ModelSerializer):
         extra_kwargs = {name: {"required": False} for name in fields if name != "code"}
 
 
-class PointSerializer(serializers.ModelSerializer):
+class LabPointSerializer(serializers.ModelSerializer):
     class Meta:
         model = VerificationTestPoint
         fields = ["code", "flow", "v_ref", "v_meter", "t_ref_c", "p_ref_kpa", "t_meter_c", "p_meter_kpa",
@@ -75,10 +75,10 @@ class PointSerializer(serializers.ModelSerializer):
         read_only_fields = ["flow", "v_ref_corrected", "error", "error_rounded", "mpe", "passed"]
 
 
-class TestSerializer(serializers.ModelSerializer):
+class LabTestSerializer(serializers.ModelSerializer):
     meter_serial = serializers.CharField(source="meter.serial", read_only=True)
     profile_version = serializers.CharField(source="profile.__str__", read_only=True)
-    points = PointSerializer(many=True, read_only=True)
+    points = LabPointSerializer(many=True, read_only=True)
 
     class Meta:
         model = VerificationTest
@@ -90,7 +90,7 @@ class TestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TestStartSerializer(serializers.Serializer):
+class LabTestStartSerializer(serializers.Serializer):
     meter_serial = serializers.CharField(max_length=40)
     standard = serializers.PrimaryKeyRelatedField(queryset=ReferenceStandard.objects.all())
     profile = serializers.CharField(max_length=40, required=False, help_text=_("Profile code; current version."))
@@ -104,7 +104,7 @@ class TestStartSerializer(serializers.Serializer):
     location = serializers.CharField(max_length=120, required=False, default="")
 
 
-class EnvironmentSerializer(serializers.Serializer):
+class LabEnvironmentSerializer(serializers.Serializer):
     ambient_temp_c = serializers.DecimalField(max_digits=5, decimal_places=2)
     ambient_pressure_kpa = serializers.DecimalField(max_digits=6, decimal_places=2)
     humidity_pct = serializers.DecimalField(max_digits=5, decimal_places=2)
@@ -112,7 +112,7 @@ class EnvironmentSerializer(serializers.Serializer):
     location = serializers.CharField(max_length=120, required=False)
 
 
-class PointInputSerializer(serializers.Serializer):
+class LabPointInputSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=20)
     v_ref = serializers.DecimalField(max_digits=14, decimal_places=6)
     v_meter = serializers.DecimalField(max_digits=14, decimal_places=6)
@@ -122,20 +122,20 @@ class PointInputSerializer(serializers.Serializer):
     p_meter_kpa = serializers.DecimalField(max_digits=8, decimal_places=3)
 
 
-class CompleteSerializer(serializers.Serializer):
+class LabCompleteSerializer(serializers.Serializer):
     failed_disposition = serializers.ChoiceField(choices=["scrap", "return_to_maker"], default="scrap")
 
 
-class CsvUploadSerializer(serializers.Serializer):
+class LabCsvUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class ComplaintResultSerializer(serializers.Serializer):
+class LabComplaintResultSerializer(serializers.Serializer):
     measured_m3 = serializers.DecimalField(max_digits=12, decimal_places=3, required=False, allow_null=True)
     price_per_m3 = serializers.DecimalField(max_digits=8, decimal_places=4, required=False, allow_null=True)
 
 
-class BatchSerializer(serializers.ModelSerializer):
+class LabBatchSerializer(serializers.ModelSerializer):
     serials = serializers.ListField(child=serializers.CharField(max_length=40), write_only=True, min_length=1)
     standard = serializers.PrimaryKeyRelatedField(queryset=ReferenceStandard.objects.all(), write_only=True)
     tests = serializers.SerializerMethodField()
@@ -150,7 +150,7 @@ class BatchSerializer(serializers.ModelSerializer):
                 "passed": sum(1 for _s, p in rows if p is True), "failed": sum(1 for _s, p in rows if p is False)}
 
 
-class CertificateSerializer(serializers.ModelSerializer):
+class LabCertificateSerializer(serializers.ModelSerializer):
     verify_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -165,16 +165,16 @@ class CertificateSerializer(serializers.ModelSerializer):
         return certificates.public_url(cert.number)
 
 
-class IssueSerializer(serializers.Serializer):
+class LabIssueSerializer(serializers.Serializer):
     test = serializers.PrimaryKeyRelatedField(queryset=VerificationTest.objects.all())
     remarks = serializers.CharField(max_length=500, required=False, default="")
 
 
-class SignSerializer(serializers.Serializer):
+class LabSignSerializer(serializers.Serializer):
     step = serializers.ChoiceField(choices=["verify", "check", "approve"])
 
 
-class ReviseSerializer(serializers.Serializer):
+class LabReviseSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
     customer_name = serializers.CharField(max_length=120, required=False)
     customer_address = serializers.CharField(max_length=255, required=False)
@@ -182,7 +182,7 @@ class ReviseSerializer(serializers.Serializer):
     test = serializers.PrimaryKeyRelatedField(queryset=VerificationTest.objects.all(), required=False)
 
 
-class PrintJobSerializer(serializers.ModelSerializer):
+class LabPrintJobSerializer(serializers.ModelSerializer):
     certificates = serializers.PrimaryKeyRelatedField(queryset=LabCertificate.objects.all(), many=True,
                                                       write_only=True)
 
@@ -205,28 +205,28 @@ class LabViewSet(viewsets.GenericViewSet):
 
 class StandardViewSet(LabViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                       mixins.UpdateModelMixin):
-    serializer_class = StandardSerializer
+    serializer_class = LabStandardSerializer
     queryset = ReferenceStandard.objects.order_by("name")
     http_method_names = ["get", "post", "patch", "head", "options"]
 
 
 class ProfileViewSet(LabViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
-    serializer_class = ProfileSerializer
+    serializer_class = LabProfileSerializer
     queryset = RegulationProfile.objects.order_by("code", "-version")
     filterset_fields = ["code", "current"]
 
-    @extend_schema(request=ProfileSerializer, responses={201: ProfileSerializer})
+    @extend_schema(request=LabProfileSerializer, responses={201: LabProfileSerializer})
     def create(self, request):
         """Create a profile or edit the current version of `code` (a version used by a test is kept)."""
-        serializer = ProfileSerializer(data=request.data)
+        serializer = LabProfileSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         profile = services.profile_save(actor=request.user, code=data.pop("code"), **data)
-        return Response(ProfileSerializer(profile).data, status=status.HTTP_201_CREATED)
+        return Response(LabProfileSerializer(profile).data, status=status.HTTP_201_CREATED)
 
 
 class TestViewSet(LabViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
-    serializer_class = TestSerializer
+    serializer_class = LabTestSerializer
     queryset = (VerificationTest.objects.select_related("meter", "profile").prefetch_related("points")
                 .order_by("-tested_on", "-id"))
     filterset_fields = ["status", "passed", "purpose", "batch", "meter"]
@@ -234,9 +234,9 @@ class TestViewSet(LabViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     def _test(self) -> VerificationTest:
         return self.get_object()
 
-    @extend_schema(request=TestStartSerializer, responses={201: TestSerializer})
+    @extend_schema(request=LabTestStartSerializer, responses={201: LabTestSerializer})
     def create(self, request):
-        data = _valid(TestStartSerializer, request)
+        data = _valid(LabTestStartSerializer, request)
         meter = Meter.objects.filter(serial=data.pop("meter_serial")).first()
         if meter is None:
             raise NotFound("unknown_meter", _("No meter has this serial number."),
@@ -244,82 +244,82 @@ class TestViewSet(LabViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
         code = data.pop("profile", None)
         profile = services.profile_current(code) if code else None
         test = services.test_start(actor=request.user, meter=meter, profile=profile, **data)
-        return Response(TestSerializer(test).data, status=status.HTTP_201_CREATED)
+        return Response(LabTestSerializer(test).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=EnvironmentSerializer, responses=TestSerializer)
+    @extend_schema(request=LabEnvironmentSerializer, responses=LabTestSerializer)
     @action(detail=True, methods=["post"])
     def environment(self, request, pk=None):
-        test = services.environment_record(actor=request.user, test=self._test(), **_valid(EnvironmentSerializer,
+        test = services.environment_record(actor=request.user, test=self._test(), **_valid(LabEnvironmentSerializer,
                                                                                            request))
-        return Response(TestSerializer(test).data)
+        return Response(LabTestSerializer(test).data)
 
-    @extend_schema(request=PointInputSerializer, responses=PointSerializer)
+    @extend_schema(request=LabPointInputSerializer, responses=LabPointSerializer)
     @action(detail=True, methods=["post"])
     def points(self, request, pk=None):
-        point = services.point_record(actor=request.user, test=self._test(), **_valid(PointInputSerializer, request))
-        return Response(PointSerializer(point).data)
+        point = services.point_record(actor=request.user, test=self._test(), **_valid(LabPointInputSerializer, request))
+        return Response(LabPointSerializer(point).data)
 
-    @extend_schema(request={"multipart/form-data": CsvUploadSerializer})
+    @extend_schema(request={"multipart/form-data": LabCsvUploadSerializer})
     @action(detail=True, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_csv(self, request, pk=None):
         """The bench's CSV export (serial optional): each bad row reported, the good ones kept."""
-        text = _valid(CsvUploadSerializer, request)["file"].read().decode("utf-8-sig", errors="replace")
+        text = _valid(LabCsvUploadSerializer, request)["file"].read().decode("utf-8-sig", errors="replace")
         return Response(services.points_import_csv(actor=request.user, text=text, test=self._test()).as_dict())
 
-    @extend_schema(request=CompleteSerializer, responses=TestSerializer)
+    @extend_schema(request=LabCompleteSerializer, responses=LabTestSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        test = services.test_complete(actor=request.user, test=self._test(), **_valid(CompleteSerializer, request))
-        return Response(TestSerializer(test).data)
+        test = services.test_complete(actor=request.user, test=self._test(), **_valid(LabCompleteSerializer, request))
+        return Response(LabTestSerializer(test).data)
 
-    @extend_schema(request=ComplaintResultSerializer)
+    @extend_schema(request=LabComplaintResultSerializer)
     @action(detail=True, methods=["post"], url_path="complaint-result")
     def complaint_result(self, request, pk=None):
-        data = {k: v for k, v in _valid(ComplaintResultSerializer, request).items() if v is not None}
+        data = {k: v for k, v in _valid(LabComplaintResultSerializer, request).items() if v is not None}
         outcome = complaint.complaint_meter_test_result(actor=request.user, test=self._test(), **data)
         return Response(outcome.as_dict())
 
 
 class BatchViewSet(LabViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin):
-    serializer_class = BatchSerializer
+    serializer_class = LabBatchSerializer
     queryset = LabBatch.objects.order_by("-received_on", "-id")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = services.batch_create(actor=self.request.user, **data)
 
-    @extend_schema(request={"multipart/form-data": CsvUploadSerializer})
+    @extend_schema(request={"multipart/form-data": LabCsvUploadSerializer})
     @action(detail=True, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_csv(self, request, pk=None):
-        text = _valid(CsvUploadSerializer, request)["file"].read().decode("utf-8-sig", errors="replace")
+        text = _valid(LabCsvUploadSerializer, request)["file"].read().decode("utf-8-sig", errors="replace")
         return Response(services.points_import_csv(actor=request.user, text=text, batch=self.get_object()).as_dict())
 
 
 class CertificateViewSet(LabViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
-    serializer_class = CertificateSerializer
+    serializer_class = LabCertificateSerializer
     queryset = LabCertificate.objects.select_related("test").order_by("-id")
     filterset_fields = ["status", "kind", "test", "base_number"]
     parser_classes = [JSONParser]
 
-    @extend_schema(request=IssueSerializer, responses={201: CertificateSerializer})
+    @extend_schema(request=LabIssueSerializer, responses={201: LabCertificateSerializer})
     def create(self, request):
-        data = _valid(IssueSerializer, request)
+        data = _valid(LabIssueSerializer, request)
         cert = certificates.certificate_issue(actor=request.user, **data)
-        return Response(CertificateSerializer(cert).data, status=status.HTTP_201_CREATED)
+        return Response(LabCertificateSerializer(cert).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=SignSerializer, responses=CertificateSerializer)
+    @extend_schema(request=LabSignSerializer, responses=LabCertificateSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
         cert = certificates.certificate_sign(actor=request.user, certificate=self.get_object(),
-                                             **_valid(SignSerializer, request))
-        return Response(CertificateSerializer(cert).data)
+                                             **_valid(LabSignSerializer, request))
+        return Response(LabCertificateSerializer(cert).data)
 
-    @extend_schema(request=ReviseSerializer, responses={201: CertificateSerializer})
+    @extend_schema(request=LabReviseSerializer, responses={201: LabCertificateSerializer})
     @action(detail=True, methods=["post"])
     def revise(self, request, pk=None):
         cert = certificates.certificate_revise(actor=request.user, certificate=self.get_object(),
-                                               **_valid(ReviseSerializer, request))
-        return Response(CertificateSerializer(cert).data, status=status.HTTP_201_CREATED)
+                                               **_valid(LabReviseSerializer, request))
+        return Response(LabCertificateSerializer(cert).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"])
@@ -331,13 +331,13 @@ class CertificateViewSet(LabViewSet, mixins.ListModelMixin, mixins.RetrieveModel
 
 
 class PrintJobViewSet(LabViewSet, mixins.RetrieveModelMixin, mixins.CreateModelMixin):
-    serializer_class = PrintJobSerializer
+    serializer_class = LabPrintJobSerializer
     queryset = CertificatePrintJob.objects.all()
 
     def create(self, request):
-        serializer = PrintJobSerializer(data=request.data)
+        serializer = LabPrintJobSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         job = printing.print_job_create(actor=request.user,
                                         certificate_ids=[c.pk for c in serializer.validated_data["certificates"]])
         printing.print_job_start(job)
-        return Response(PrintJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+        return Response(LabPrintJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
