@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dispatch.common.errors import Conflict
 from dispatch.common.models import TimeStampedModel
 
 __all__ = [
@@ -278,6 +279,9 @@ class CertificateStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded")
 
 
+FROZEN_STATUSES = (CertificateStatus.APPROVED, CertificateStatus.SUPERSEDED)
+
+
 class CertificateSequence(models.Model):
     """The yearly number sequence of certificates and notices."""
 
@@ -332,6 +336,17 @@ class LabCertificate(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args, **kwargs):
+        """An approved (or superseded) certificate never changes: not through the services, not through the ORM."""
+        if self.pk and type(self).objects.filter(pk=self.pk, status__in=FROZEN_STATUSES).exists():
+            raise Conflict("certificate_immutable", _("An approved certificate cannot change; issue a revision."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.status in FROZEN_STATUSES:
+            raise Conflict("certificate_immutable", _("An approved certificate cannot be deleted."))
+        return super().delete(*args, **kwargs)
 
 
 class ComplaintAdjustment(TimeStampedModel):

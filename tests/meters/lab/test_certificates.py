@@ -111,3 +111,12 @@ def test_public_page_answers_exact_numbers_only_and_limits_lookups(approved, set
     settings.LAB_VERIFY_RATE = (3, 600)
     codes = [client.get(f"/verify/{approved.number}").status_code for _ in range(4)]
     assert codes[-1] == 429
+
+
+def test_approved_certificate_is_immutable_even_through_the_orm(approved):
+    approved.customer_name = "someone else"
+    with pytest.raises(DispatchError) as refused:
+        approved.save()
+    assert refused.value.code == "certificate_immutable"
+    with pytest.raises(DispatchError):
+        approved.delete()
