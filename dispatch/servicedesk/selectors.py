@@ -45,7 +45,9 @@ def customer_lookup(*, user, query: str, limit: int = SEARCH_LIMIT) -> list[Cust
 
     def take(queryset) -> None:
         if len(ids) < limit:
-            for pk in queryset.values_list("pk", flat=True)[: limit - len(ids)]:
+            # No ORDER BY (the model's default ordering would make PostgreSQL walk the account-number index
+            # and filter, instead of reading the few matching rows from the search index).
+            for pk in queryset.order_by().values_list("pk", flat=True)[: limit - len(ids)]:
                 if pk not in ids:
                     ids.append(pk)
 
@@ -55,9 +57,12 @@ def customer_lookup(*, user, query: str, limit: int = SEARCH_LIMIT) -> list[Cust
         take(accounts.filter(pk__in=Contact.objects.filter(phone__startswith=query).values("account_id")[:limit]))
     take(accounts.filter(account_no__startswith=query.upper()))
     if not set(query) <= PHONE_CHARS:
-        take(accounts.filter(name__startswith=query))
+        names = not any(char.isdigit() for char in query)  # a name has no digits; an address usually has
+        if names:
+            take(accounts.filter(name__startswith=query))
         if len(query) >= 3:
-            take(accounts.filter(name__contains=query))
+            if names:
+                take(accounts.filter(name__contains=query))
             take(accounts.filter(pk__in=Premises.objects.filter(address__contains=query)
                                  .values("account_id")[:limit]))
     found = CustomerAccount.objects.in_bulk(ids)
