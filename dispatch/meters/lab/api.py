@@ -182,6 +182,12 @@ class LabReviseSerializer(serializers.Serializer):
     test = serializers.PrimaryKeyRelatedField(queryset=VerificationTest.objects.all(), required=False)
 
 
+class LabSignManySerializer(serializers.Serializer):
+    certificates = serializers.PrimaryKeyRelatedField(queryset=LabCertificate.objects.all(), many=True,
+                                                      allow_empty=False)
+    step = serializers.ChoiceField(choices=["verify", "check", "approve"])
+
+
 class LabPrintJobSerializer(serializers.ModelSerializer):
     certificates = serializers.PrimaryKeyRelatedField(queryset=LabCertificate.objects.all(), many=True,
                                                       write_only=True)
@@ -294,6 +300,13 @@ class BatchViewSet(LabViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin,
         text = _valid(LabCsvUploadSerializer, request)["file"].read().decode("utf-8-sig", errors="replace")
         return Response(services.points_import_csv(actor=request.user, text=text, batch=self.get_object()).as_dict())
 
+    @extend_schema(request=None, responses={201: LabCertificateSerializer(many=True)})
+    @action(detail=True, methods=["post"], url_path="issue-certificates")
+    def issue_certificates(self, request, pk=None):
+        """A draft certificate or notice for every completed test of the batch without one."""
+        issued = certificates.batch_certificates_issue(actor=request.user, batch=self.get_object())
+        return Response(LabCertificateSerializer(issued, many=True).data, status=status.HTTP_201_CREATED)
+
 
 class CertificateViewSet(LabViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     serializer_class = LabCertificateSerializer
@@ -313,6 +326,15 @@ class CertificateViewSet(LabViewSet, mixins.ListModelMixin, mixins.RetrieveModel
         cert = certificates.certificate_sign(actor=request.user, certificate=self.get_object(),
                                              **_valid(LabSignSerializer, request))
         return Response(LabCertificateSerializer(cert).data)
+
+    @extend_schema(request=LabSignManySerializer)
+    @action(detail=False, methods=["post"], url_path="sign-many")
+    def sign_many(self, request):
+        """One signing step on many certificates; approvals queue a print job that renders and stores the PDFs."""
+        result = certificates.certificates_sign_many(actor=request.user, **_valid(LabSignManySerializer, request))
+        job = result["print_job"]
+        return Response({"signed": [cert.number for cert in result["signed"]], "refused": result["refused"],
+                         "print_job": LabPrintJobSerializer(job).data if job else None})
 
     @extend_schema(request=LabReviseSerializer, responses={201: LabCertificateSerializer})
     @action(detail=True, methods=["post"])

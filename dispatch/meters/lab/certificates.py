@@ -107,8 +107,9 @@ def _require_lab(actor) -> None:
 
 
 @transaction.atomic
-def certificate_sign(*, actor, certificate: LabCertificate, step: str) -> LabCertificate:
-    """One signature of the chain verify → check → approve (three different lab staff)."""
+def certificate_sign(*, actor, certificate: LabCertificate, step: str, render: bool = True) -> LabCertificate:
+    """One signature of the chain verify → check → approve (three different lab staff). `render=False` (bulk
+    approval) leaves the PDF to a print job, which stores it and its hash (`printing.render_chunk`)."""
     _require_lab(actor)
     if step not in STEPS:
         raise DispatchError("invalid", _("Unknown signing step."), fields={"step": [_("verify, check or approve")]})
@@ -131,8 +132,9 @@ def certificate_sign(*, actor, certificate: LabCertificate, step: str) -> LabCer
     cert.status = gives
     if gives == CertificateStatus.APPROVED:
         cert.issued_on = timezone.localdate()
-        cert.pdf = certificate_pdf(cert)
-        cert.pdf_sha256 = hashlib.sha256(cert.pdf).hexdigest()
+        if render:
+            cert.pdf = render_certificate(cert)
+            cert.pdf_sha256 = hashlib.sha256(cert.pdf).hexdigest()
         if cert.supersedes_id:
             old = LabCertificate.objects.select_for_update().get(pk=cert.supersedes_id)
             LabCertificate.objects.filter(pk=old.pk).update(status=CertificateStatus.SUPERSEDED,
@@ -176,6 +178,31 @@ def certificate_revise(*, actor, certificate: LabCertificate, reason: str, custo
     record_event(actor=actor, action=AuditEvent.Action.CREATE, instance=cert,
                  changes={"supersedes": old.number, "revision": revision}, reason=reason)
     return cert
+
+
+def batch_certificates_issue(*, actor, batch) -> list[LabCertificate]:
+    """A certificate or notice for every completed test of a delivery batch that has none yet."""
+    tests = batch.tests.filter(status=TestStatus.COMPLETED, certificates__isnull=True).order_by("id")
+    return [certificate_issue(actor=actor, test=test) for test in tests]
+
+
+def certificates_sign_many(*, actor, certificates: list[LabCertificate], step: str) -> dict:
+    """The same signature on many certificates (a batch). Each is signed on its own (one refusal does not stop the
+    others); approvals leave the PDFs to a print job through Celery, returned as `print_job`."""
+    from . import printing
+
+    signed, refused = [], []
+    for cert in certificates:
+        try:
+            with transaction.atomic():
+                signed.append(certificate_sign(actor=actor, certificate=cert, step=step, render=False))
+        except DispatchError as error:
+            refused.append({"certificate": cert.number, "code": error.code, "message": error.message})
+    job = None
+    if step == "approve" and signed:
+        job = printing.print_job_create(actor=actor, certificate_ids=[cert.pk for cert in signed])
+        printing.print_job_start(job)
+    return {"signed": signed, "refused": refused, "print_job": job}
 
 
 def current_of(certificate: LabCertificate) -> LabCertificate:

@@ -2,6 +2,7 @@
 the job's progress. The PDFs go to MEDIA_ROOT/lab/print/<job>/<number>.pdf (approved ones are their stored,
 signed PDF; others a fresh render marked draft)."""
 
+import hashlib
 import logging
 from pathlib import Path
 
@@ -63,6 +64,10 @@ def render_chunk(job_id: int, certificate_ids: list[int], *, write: bool = True)
             logger.exception("certificate %s could not be rendered", cert.number)
             failed += 1
             continue
+        if cert.status in FROZEN and not cert.pdf_sha256:
+            # Approved in bulk without its PDF: this render becomes the issued, hashed document (once).
+            LabCertificate.objects.filter(pk=cert.pk, pdf_sha256="").update(
+                pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest())
         if write:
             target.write_bytes(pdf)
         rendered += 1

@@ -57,3 +57,46 @@ def test_only_lab_staff_write_and_managers_read(dispatcher, db):
     manager = UserFactory(username="boss", roles=["manager"])
     assert client_for(manager).get("/api/lab/profiles/").status_code == 200
     assert client_for(manager).post("/api/lab/standards/", {}, format="json").status_code == 403
+
+
+def test_a_delivery_batch_from_csv_to_approved_certificates(verifier, checker, approver, standard, settings,
+                                                            tmp_path, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dispatch.meters.lab.models import LabCertificate, VerificationTest
+    from tests.factories.meters import MeterFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    meters = [MeterFactory(serial=f"DL-{n}") for n in range(3)]
+    api = client_for(verifier)
+    batch = api.post("/api/lab/batches/", {"number": "DL-2026-11", "received_on": str(timezone.localdate()),
+                                           "serials": [m.serial for m in meters], "standard": standard.pk},
+                     format="json")
+    assert batch.status_code == 201, batch.json()
+    for test in VerificationTest.objects.filter(batch_id=batch.json()["id"]):
+        api.post(f"/api/lab/tests/{test.pk}/environment/", ENV, format="json")
+    rows = ["serial,point,v_ref,v_meter,t_ref,p_ref,t_meter,p_meter"] + [
+        f"{m.serial},{code},10,{'10.2' if m.serial == 'DL-2' and code == 'qmax' else '10.01'},20,101,20,101"
+        for m in meters for code in ("qmin", "0.2qmax", "qmax")]
+    upload = SimpleUploadedFile("bench.csv", "\n".join(rows).encode())
+    report = api.post(f"/api/lab/batches/{batch.json()['id']}/import/", {"file": upload}, format="multipart")
+    assert report.json() == {"recorded": 9, "errors": []}
+    for test in VerificationTest.objects.filter(batch_id=batch.json()["id"]):
+        api.post(f"/api/lab/tests/{test.pk}/complete/", {}, format="json")
+    detail = api.get(f"/api/lab/batches/{batch.json()['id']}/").json()
+    assert detail["tests"] == {"total": 3, "open": 0, "passed": 2, "failed": 1}
+    issued = api.post(f"/api/lab/batches/{batch.json()['id']}/issue-certificates/").json()
+    assert sorted(cert["kind"] for cert in issued) == ["certificate", "certificate", "notice"]
+    ids = [cert["id"] for cert in issued]
+    for user, step in ((verifier, "verify"), (checker, "check")):
+        result = client_for(user).post("/api/lab/certificates/sign-many/", {"certificates": ids, "step": step},
+                                       format="json").json()
+        assert len(result["signed"]) == 3 and result["refused"] == []
+    with django_capture_on_commit_callbacks(execute=True):
+        result = client_for(approver).post("/api/lab/certificates/sign-many/",
+                                           {"certificates": ids, "step": "approve"}, format="json").json()
+    assert result["print_job"]["total"] == 3
+    job = client_for(approver).get(f"/api/lab/print-jobs/{result['print_job']['id']}/").json()
+    assert (job["done"], job["state"]) == (3, "done")
+    assert all(len(cert.pdf_sha256) == 64 and bytes(cert.pdf).startswith(b"%PDF")
+               for cert in LabCertificate.objects.filter(pk__in=ids))
