@@ -137,3 +137,24 @@ def test_batch_and_bench_csv_import(verifier, standard, db):
     for test in batch.tests.all():
         assert services.test_complete(actor=verifier, test=test).passed
     assert AuditEvent.objects.filter(object_repr=batch.number).exists()
+
+
+def test_profile_edited_in_the_admin_becomes_a_new_version_once_used(client, superuser, verifier, new_meter,
+                                                                     standard):
+    import json
+
+    from django.forms.models import model_to_dict
+
+    test = run_test(verifier, new_meter, standard, ["0", "0.1", "0.1"])
+    used = test.profile
+    form = {key: value for key, value in model_to_dict(used).items() if value is not None and key != "id"}
+    form.update(test_points=json.dumps(used.test_points), mpe=json.dumps(used.mpe), conditioning_hours="6")
+    client.force_login(superuser)
+    response = client.post(f"/admin/meters/regulationprofile/{used.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    used.refresh_from_db()
+    current = services.profile_current("JJG577-2012")
+    assert (used.version, used.current, used.conditioning_hours) == (1, False, 4)
+    assert (current.version, current.conditioning_hours) == (2, 6)
+    test.refresh_from_db()
+    assert test.profile_id == used.pk
