@@ -50,7 +50,8 @@ LEAK_CHECK = ChecklistItem("leak_test_done", _("Leak test done with a detector")
 
 
 def register_kinds() -> None:
-    from .completion import record_complaint_removal, record_exchange, record_reading
+    from .completion import record_exchange, record_reading
+    from .lab.complaint import record_complaint_removal_verified
 
     register(
         WorkOrderKind(code="meter_reading", label=_("Meter reading"), app_label="meters",
@@ -65,7 +66,7 @@ def register_kinds() -> None:
                       app_label="meters", default_duration_minutes=60, required_skills=("meter_exchange",),
                       default_priority="normal", checklist=(LEAK_CHECK, SEALS_INTACT),
                       completion_serializer=MeterExchangeCompletionSerializer,
-                      record_completion=record_complaint_removal),
+                      record_completion=record_complaint_removal_verified),
         WorkOrderKind(code="meter_box_maintenance", label=_("Meter-box maintenance"), app_label="meters",
                       default_duration_minutes=45, required_skills=("repair",), default_priority="planned",
                       checklist=(LEAK_CHECK,), completion_serializer=MeterBoxCompletionSerializer),

@@ -54,6 +54,29 @@ def complaint_removal_order_create(*, actor, premises, complaint_ref: str, compl
                              source_ref=complaint_ref[:60])
 
 
+def meter_is_verified(meter) -> bool:
+    """A meter fit to stand in for a complained-about one: its latest completed lab test passed, or, never tested
+    here, it came with a first verification."""
+    latest = meter.lab_tests.filter(status=TestStatus.COMPLETED).order_by("-completed_at", "-id").first()
+    if latest is not None:
+        return bool(latest.passed)
+    return meter.first_verified_on is not None
+
+
+def record_complaint_removal_verified(*, work_order, data: dict, actor) -> None:
+    """meter_complaint_removal completion: the temporary meter must be verified, then the exchange and the removed
+    meter to the lab (`completion.record_complaint_removal`)."""
+    from ..completion import record_complaint_removal
+    from ..models import Meter
+
+    temporary = Meter.objects.filter(serial=data.get("installed_serial")).first()
+    if temporary is not None and not meter_is_verified(temporary):
+        raise DispatchError("temporary_meter_not_verified",
+                            _("The temporary meter has no passed verification."),
+                            fields={"data.installed_serial": [_("The temporary meter has no passed verification.")]})
+    record_complaint_removal(work_order=work_order, data=data, actor=actor)
+
+
 def months_before(day: date, months: int) -> date:
     month_index = day.year * 12 + day.month - 1 - months
     year, month = divmod(month_index, 12)

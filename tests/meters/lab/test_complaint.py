@@ -88,3 +88,20 @@ def test_months_before_keeps_to_the_calendar():
     assert complaint.months_before(date(2026, 4, 30), 2) == date(2026, 2, 28)
     assert complaint.months_before(date(2026, 1, 15), 2) == date(2025, 11, 15)
     assert complaint.months_before(date(2026, 3, 31), 1) - date(2026, 2, 28) == timedelta(0)
+
+
+def test_the_temporary_meter_must_be_verified(meter, premises, verifier, standard):
+    from dispatch.workorders.kinds import get_kind
+
+    order = complaint.complaint_removal_order_create(actor=None, premises=premises, complaint_ref="TS-7")
+    never = MeterFactory(serial="TEMP-NV", first_verified_on=None)
+    data = {"removed_serial": meter.serial, "removed_reading_m3": Decimal("10"), "installed_serial": never.serial,
+            "installed_reading_m3": Decimal("0")}
+    record = get_kind("meter_complaint_removal").record_completion
+    with pytest.raises(DispatchError) as refused:
+        record(work_order=order, data=data, actor=None)
+    assert refused.value.code == "temporary_meter_not_verified"
+    run_test(verifier, never, standard, ["0", "0.1", "0.1"])          # passes the lab: now it may stand in
+    record(work_order=order, data=data, actor=None)
+    meter.refresh_from_db()
+    assert meter.status == MeterStatus.IN_LAB
