@@ -10,6 +10,9 @@ it available as a drill-down (`records`). Definitions (the month is local time, 
 * complaint_handling: complaints accepted in the month; handled = the customer told the outcome within the clock.
 * satisfaction: callbacks answered in the month; satisfied = satisfaction not below the dissatisfied cut-off.
 * founded_per_1000: founded complaints accepted in the month per 1,000 active households (premises) in scope.
+* inspection_coverage: planned safety inspections scheduled in the month; attained = inspected by the month's end
+  (the safety app's own definition of "on time").
+* hazard_rectification: customer hazards due for rectification in the month; attained = rectified by the deadline.
 """
 
 from collections.abc import Callable
@@ -38,11 +41,12 @@ class Scope:
     area_id: int | None = None
     technician_id: int | None = None
 
-    def orders(self, queryset: QuerySet, technician_field: str = "assignee_id") -> QuerySet:
+    def orders(self, queryset: QuerySet, technician_field: str = "assignee_id", office_field: str = "office_id",
+               area_field: str = "area_id") -> QuerySet:
         if self.office_id:
-            queryset = queryset.filter(office_id=self.office_id)
+            queryset = queryset.filter(**{office_field: self.office_id})
         if self.area_id:
-            queryset = queryset.filter(area_id=self.area_id)
+            queryset = queryset.filter(**{area_field: self.area_id})
         if self.technician_id:
             queryset = queryset.filter(**{technician_field: self.technician_id})
         return queryset
@@ -163,6 +167,31 @@ def households(scope: Scope) -> int | None:
     return premises.count()
 
 
+def inspection_records(scope: Scope, month: date) -> QuerySet[WorkOrder]:
+    from dispatch.safety.models import Inspection, Outcome
+
+    start, end = month_bounds(month)
+    following = end.astimezone(timezone.get_current_timezone()).date()
+    done = Inspection.objects.filter(work_order=OuterRef("pk"), outcome=Outcome.INSPECTED, inspected_at__lt=end)
+    return scope.orders(WorkOrder.objects.filter(kind="safety_inspection", source="plan",
+                                                 scheduled_date__gte=month, scheduled_date__lt=following)
+                        .annotate(inspected_in_time=Exists(done)))
+
+
+def hazard_records(scope: Scope, month: date) -> QuerySet:
+    from dispatch.safety.models import Hazard
+
+    start, end = month_bounds(month)
+    following = end.astimezone(timezone.get_current_timezone()).date()
+    return scope.orders(Hazard.objects.filter(deadline__gte=month.replace(day=1), deadline__lt=following)
+                        .select_related("premises", "hazard_type"),
+                        "rectification_order__assignee_id", "premises__area__office_id", "premises__area_id")
+
+
+def _rectified_in_time() -> Q:
+    return Q(rectified_at__isnull=False, rectified_at__date__lte=F("deadline"))
+
+
 @dataclass(frozen=True)
 class KpiDefinition:
     code: str
@@ -188,6 +217,10 @@ DEFINITIONS: dict[str, KpiDefinition] = {
         # DOMAIN.md: founded complaints under 2 % of households a month = 20 per 1,000 (REPORTS_KPI_TARGETS).
         KpiDefinition("founded_per_1000", _("Founded complaints per 1,000 households"), "‰", 20.0, False,
                       complaint_records, lambda: Q(founded=True)),
+        KpiDefinition("inspection_coverage", _("Planned inspections done in their month"), "%", 100.0, True,
+                      inspection_records, lambda: Q(inspected_in_time=True)),
+        KpiDefinition("hazard_rectification", _("Hazards rectified by their deadline"), "%", 100.0, True,
+                      hazard_records, _rectified_in_time),
     )
 }
 

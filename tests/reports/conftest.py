@@ -80,4 +80,24 @@ def month_data(db, agent):
                                 done_at=at(20, 11), satisfaction=satisfaction)
     Callback.objects.create(work_order=completed[5], kind="repair", office=qx, area=area, phone="1",
                             scheduled_at=at(2, month=4), status="done", done_at=at(2, 11, month=4), satisfaction=1)
+    # Planned inspections scheduled in March in Qingxiu: inspected 10 March, inspected 2 April (late), no access,
+    # not visited; one scheduled in April.
+    from dispatch.safety.models import Hazard, HazardType, Inspection
+
+    plans = [order(homes[i], area, kind="safety_inspection", source="plan", scheduled_date=date(2026, 3, 5 + i))
+             for i in range(4)]
+    order(homes[4], area, kind="safety_inspection", source="plan", scheduled_date=date(2026, 4, 2))
+    Inspection.objects.create(work_order=plans[0], premises=plans[0].premises, outcome="inspected",
+                              inspected_at=at(10))
+    Inspection.objects.create(work_order=plans[1], premises=plans[1].premises, outcome="inspected",
+                              inspected_at=at(2, month=4))
+    Inspection.objects.create(work_order=plans[2], premises=plans[2].premises, outcome="no_access",
+                              inspected_at=at(12))
+
+    # Hazards due in March in Qingxiu: rectified before, on the day, after; still open; one due in April.
+    kind = HazardType.objects.first()
+    for deadline, rectified in ((10, at(8)), (15, at(15, 23)), (20, at(25)), (25, None), (40, None)):
+        due = date(2026, 3, deadline) if deadline <= 31 else date(2026, 4, deadline - 31)
+        Hazard.objects.create(premises=homes[deadline % 10], hazard_type=kind, grade=2, found_at=at(1),
+                              deadline=due, rectified_at=rectified, status="rectified" if rectified else "open")
     return {"qx": qx, "jn": jn, "area": area, "tech": tech, "complaints": complaints}

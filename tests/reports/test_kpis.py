@@ -59,6 +59,17 @@ def test_founded_complaints_per_1000_households(month_data):
     assert kpis.compute("founded_per_1000", Scope(technician_id=month_data["tech"].pk), MARCH).value is None
 
 
+def test_inspection_coverage(month_data):
+    # 4 planned in March; only the one inspected within March counts (late, no access, not visited do not).
+    assert figures("inspection_coverage", Scope(office_id=month_data["qx"].pk)) == (1, 4, 25.0)
+
+
+def test_hazard_rectification_on_time(month_data):
+    # 4 due in March: rectified before and on the deadline day count; late and still open do not.
+    assert figures("hazard_rectification", Scope(office_id=month_data["qx"].pk)) == (2, 4, 50.0)
+    assert figures("hazard_rectification", Scope(office_id=month_data["jn"].pk)) == (0, 0, None)
+
+
 def test_an_empty_month_has_no_value():
     value = kpis.compute("sla", Scope(), MARCH)
     assert (value.denominator, value.value, value.met) == (0, None, None)
