@@ -170,18 +170,18 @@ def households(scope: Scope) -> int | None:
 def inspection_records(scope: Scope, month: date) -> QuerySet[WorkOrder]:
     from dispatch.safety.models import Inspection, Outcome
 
-    start, end = month_bounds(month)
+    _start, end = month_bounds(month)
     following = end.astimezone(timezone.get_current_timezone()).date()
     done = Inspection.objects.filter(work_order=OuterRef("pk"), outcome=Outcome.INSPECTED, inspected_at__lt=end)
     return scope.orders(WorkOrder.objects.filter(kind="safety_inspection", source="plan",
-                                                 scheduled_date__gte=month, scheduled_date__lt=following)
+                                                 scheduled_date__gte=month.replace(day=1), scheduled_date__lt=following)
                         .annotate(inspected_in_time=Exists(done)))
 
 
 def hazard_records(scope: Scope, month: date) -> QuerySet:
     from dispatch.safety.models import Hazard
 
-    start, end = month_bounds(month)
+    _start, end = month_bounds(month)
     following = end.astimezone(timezone.get_current_timezone()).date()
     return scope.orders(Hazard.objects.filter(deadline__gte=month.replace(day=1), deadline__lt=following)
                         .select_related("premises", "hazard_type"),
