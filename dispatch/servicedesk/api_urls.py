@@ -1,7 +1,13 @@
-from django.urls import path
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
 
-from .api import CustomerLookupView
+from .api import CallbackViewSet, ComplaintViewSet, CustomerLookupView
+
+router = SimpleRouter()
+router.register("complaints", ComplaintViewSet, basename="desk-complaint")
+router.register("callbacks", CallbackViewSet, basename="desk-callback")
 
 urlpatterns = [
     path("customer-search/", CustomerLookupView.as_view(), name="desk-customer-search"),
+    path("", include(router.urls)),
 ]
