@@ -5,6 +5,7 @@ step's own rules (`STEP_FIELDS`), under a row lock, and writes an append-only `C
 owner (the agent who took the call) follows it to the end; only an explicit, audited hand-over changes the owner.
 """
 
+import uuid
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -80,7 +81,7 @@ def open_complaint(*, actor, request: ServiceRequest, category: str = "", work_o
     premises = request.premises or (work_order.premises if work_order else None)
     area = (work_order.area if work_order else None) or (premises.area if premises else None)
     complaint = Complaint.objects.create(
-        number=f"TMP-{now.timestamp()}-{request.pk}", request=request, premises=premises, area=area,
+        number=f"TMP{uuid.uuid4().hex[:20]}", request=request, premises=premises, area=area,
         office=(work_order.office if work_order else None) or (area.office if area else None),
         work_order=work_order, technician=work_order.assignee if work_order else None, category=category,
         due_at=now + timedelta(hours=conf.complaint_hours()))
@@ -240,6 +241,11 @@ def _notify(users, complaint: Complaint, topic: str, message: str) -> int:
     return len(notes)
 
 
+def _locked_with_owner(complaint_id: int) -> Complaint:
+    # Lock the complaint row only: the owner is on the nullable side of an outer join.
+    return Complaint.objects.select_for_update(of=("self",)).select_related("request__owner").get(pk=complaint_id)
+
+
 def escalate_complaints(*, now: datetime | None = None) -> dict[str, int]:
     """The handling clock: warn the owner when most of the time is used, escalate to supervisors when overdue.
 
@@ -253,7 +259,7 @@ def escalate_complaints(*, now: datetime | None = None) -> dict[str, int]:
     unhandled = Complaint.objects.filter(handled_at__isnull=True, status__in=OPEN_COMPLAINT_STATUSES)
     for complaint_id in unhandled.filter(escalation_level__lt=2, due_at__lte=now).values_list("pk", flat=True):
         with transaction.atomic():
-            complaint = Complaint.objects.select_for_update().select_related("request__owner").get(pk=complaint_id)
+            complaint = _locked_with_owner(complaint_id)
             if complaint.escalation_level >= 2 or complaint.handled_at is not None:
                 continue
             complaint.escalation_level = 2
@@ -268,7 +274,7 @@ def escalate_complaints(*, now: datetime | None = None) -> dict[str, int]:
                                                                                         - warn_after))
     for complaint_id in warn_ids.values_list("pk", flat=True):
         with transaction.atomic():
-            complaint = Complaint.objects.select_for_update().select_related("request__owner").get(pk=complaint_id)
+            complaint = _locked_with_owner(complaint_id)
             if complaint.escalation_level >= 1 or complaint.handled_at is not None:
                 continue
             complaint.escalation_level = 1
