@@ -14,7 +14,7 @@ from tests.factories.meters import MeterFactory
 from .conftest import ENV, run_test
 
 
-def test_shipped_profiles_hold_the_domain_values(db):
+def test_shipped_profiles_hold_the_domain_values(db, english):
     jjg = services.profile_current("JJG577-2012")
     oiml = services.profile_current("OIML-R137")
     assert [p["code"] for p in jjg.test_points] == ["qmin", "0.2qmax", "qmax"]
@@ -36,7 +36,7 @@ def test_passing_meter_goes_to_stock_and_records_the_profile_version(verifier, n
     assert list(new_meter.events.values_list("to_status", flat=True)) == ["in_stock", "in_lab", "in_stock"]
 
 
-def test_failing_meter_is_scrapped_or_returned_to_the_maker(verifier, new_meter, standard):
+def test_failing_meter_is_scrapped_or_returned_to_the_maker(verifier, new_meter, standard, english):
     test = run_test(verifier, new_meter, standard, ["0.2", "1.51", "0.3"], finish=False)
     test = services.test_complete(actor=verifier, test=test, failed_disposition="return_to_maker")
     new_meter.refresh_from_db()
