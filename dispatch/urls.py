@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
 
 from dispatch.common import auth_api, views
+from dispatch.common.api import IdRouter
 from dispatch.customers.api import ContactViewSet, CustomerViewSet, PremisesViewSet
 from dispatch.meters.api import MeterReadingViewSet, MeterViewSet
 from dispatch.org.api import AreaViewSet, ServiceOfficeViewSet, SkillViewSet, StaffViewSet
@@ -15,7 +15,7 @@ from dispatch.workorders.planning.api import RoutePlanViewSet
 # The admin keeps its own login view (it handles signed-in non-staff users) but with the throttled form.
 admin.site.login_form = views.ThrottledAdminAuthenticationForm
 
-router = DefaultRouter()
+router = IdRouter()
 router.register("offices", ServiceOfficeViewSet, basename="office")
 router.register("areas", AreaViewSet, basename="area")
 router.register("staff", StaffViewSet, basename="staff")

@@ -1,5 +1,6 @@
 from django.urls import include, path
-from rest_framework.routers import DefaultRouter
+
+from dispatch.common.api import IdRouter as DefaultRouter
 
 from . import api
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter, SimpleRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DispatchError
@@ -76,3 +77,20 @@ def exception_handler(exc, context):
     detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
     response.data = {"code": code, "detail": str(detail)}
     return response
+
+
+class NumericLookupMixin:
+    """Detail routes take numeric ids only, so `/things/abc/` is a 404 before any view runs."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        if not hasattr(viewset, "lookup_value_regex"):
+            viewset.lookup_value_regex = r"\d+"
+        return super().get_lookup_regex(viewset, lookup_prefix)
+
+
+class IdRouter(NumericLookupMixin, DefaultRouter):
+    """The project's router: numeric detail ids, and the browsable API root."""
+
+
+class IdSimpleRouter(NumericLookupMixin, SimpleRouter):
+    """For apps that include their routes under a prefix, without an API root view of their own."""

@@ -1,6 +1,6 @@
 """The HSE API, mounted at /api/hse/ by dispatch/urls.py."""
 
-from rest_framework.routers import SimpleRouter
+from dispatch.common.api import IdSimpleRouter as SimpleRouter
 
 from .api import (
     HazardRegisterViewSet,

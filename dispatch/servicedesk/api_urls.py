@@ -1,5 +1,6 @@
 from django.urls import include, path
-from rest_framework.routers import SimpleRouter
+
+from dispatch.common.api import IdSimpleRouter as SimpleRouter
 
 from .api import CallbackViewSet, ComplaintViewSet, CustomerLookupView
 

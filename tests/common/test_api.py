@@ -94,3 +94,12 @@ def test_dispatch_error_as_validation_error():
     assert with_fields.as_validation_error().message_dict == {"boundary": ["Not closed."]}
     assert plain.as_validation_error().messages == ["No area."]
     assert plain.as_validation_error().code == "outside_areas"
+
+
+def test_detail_routes_take_numeric_ids_only(client, django_user_model):
+    """A non-numeric id is a plain 404 from the URL resolver, never a 500 from a view parsing it."""
+    from django.urls import Resolver404, resolve
+
+    with pytest.raises(Resolver404):
+        resolve("/api/workorders/null,null/assign/")
+    assert resolve("/api/workorders/12/assign/").kwargs == {"pk": "12"}

@@ -1,4 +1,4 @@
-from rest_framework.routers import DefaultRouter
+from dispatch.common.api import IdRouter as DefaultRouter
 
 from . import api
 
