@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from dispatch.common.roles import Role, has_role, is_department_wide
 from dispatch.org.selectors import office_ids_for
 
-from .models import Meter, MeterEvent, MeterReading, Plausibility
+from .models import Meter, MeterEvent, MeterReading, MeterStatus, Plausibility
 
 # Lab, department head and admin see every meter and reading; dispatchers those of their offices' premises
 # (and the stock); technicians only the readings taken on their own jobs.
@@ -45,3 +45,20 @@ def reading_list(*, user) -> QuerySet[MeterReading]:
 def implausible_list(*, user) -> QuerySet[MeterReading]:
     """The clerk's list: readings confirmed although they failed a check, oldest first."""
     return reading_list(user=user).filter(plausibility=Plausibility.IMPLAUSIBLE_CONFIRMED).order_by("read_at", "id")
+
+
+def meter_facts(work_order) -> dict | None:
+    """The meter installed at the job's premises and its last reading, for the technician at the door."""
+    if work_order.premises_id is None:
+        return None
+    meter = (Meter.objects.filter(premises_id=work_order.premises_id, status=MeterStatus.INSTALLED)
+             .select_related("size").first())
+    if meter is None:
+        return None
+    last = meter.readings.order_by("-read_at").only("value", "read_at").first()
+    return {
+        "serial": meter.serial, "type": meter.get_meter_type_display(), "size": meter.size.code,
+        "location": meter.get_location_display(), "meter_box": meter.meter_box,
+        "service_life_expires_on": meter.service_life_expires_on,
+        "last_reading": {"value": str(last.value), "read_at": last.read_at} if last else None,
+    }

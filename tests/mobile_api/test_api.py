@@ -227,3 +227,19 @@ def test_job_detail_shows_the_facts_other_apps_register(as_user, tech, on_site_j
     detail = as_user(tech.user).get(f"{API}/jobs/{on_site_job.pk}/").json()
 
     assert detail["facts"] == {"hazards": [{"grade": 1, "title": "Aged hose"}]}
+
+
+def test_job_detail_shows_the_installed_meter_and_its_last_reading(as_user, tech, on_site_job):
+    from decimal import Decimal
+
+    from dispatch.meters.services import meter_install
+    from tests.factories.meters import MeterFactory
+
+    meter = MeterFactory(serial="NG-2022-0001")
+    meter_install(actor=None, premises=on_site_job.premises, meter=meter, opening_reading=Decimal("12.345"),
+                  installed_at=timezone.now() - timedelta(days=30))
+
+    facts = as_user(tech.user).get(f"{API}/jobs/{on_site_job.pk}/").json()["facts"]
+
+    assert facts["meter"]["serial"] == "NG-2022-0001"
+    assert facts["meter"]["size"] == "G4"
