@@ -7,10 +7,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("role, shown, hidden", [
-    ("technician", ["/m/"], ["/board/", "/hse/"]),
-    ("dispatcher", ["/board/"], ["/m/", "/hse/"]),
-    ("safety_officer", ["/safety/", "/hse/"], ["/board/"]),
-    ("manager", ["/board/", "/safety/", "/hse/"], ["/m/"]),
+    ("technician", ["/m/"], ["/board/", "/hse/", "/desk/"]),
+    ("agent", ["/desk/"], ["/board/", "/m/", "/reports/"]),
+    ("dispatcher", ["/board/", "/desk/", "/reports/"], ["/m/", "/hse/"]),
+    ("safety_officer", ["/safety/", "/hse/"], ["/board/", "/desk/"]),
+    ("manager", ["/board/", "/safety/", "/hse/", "/desk/", "/reports/"], ["/m/"]),
 ])
 def test_home_links_each_role_to_its_own_pages(office, role, shown, hidden):
     user = UserFactory(username=f"home-{role}", roles=[role])
