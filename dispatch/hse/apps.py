@@ -22,7 +22,10 @@ class HseConfig(AppConfig):
 
     def ready(self) -> None:
         from dispatch.org.competence import register_competence_check
+        from dispatch.workorders.kinds import register_completion_listener
 
         from .competence import training_refusal
+        from .services.activities import incident_from_gas_escape
 
         register_competence_check(training_refusal)
+        register_completion_listener("emergency", incident_from_gas_escape)

@@ -210,7 +210,12 @@ CELERY_BEAT_SCHEDULE = {
     "arrears-daily-dunning": {"task": "dispatch.arrears.tasks.daily_dunning_run", "schedule": 24 * 60 * 60.0},
     "servicedesk-clock": {"task": "dispatch.servicedesk.tasks.desk_clock", "schedule": 600.0},
     "reports-monthly": {"task": "dispatch.reports.tasks.monthly_report_due", "schedule": 6 * 60 * 60.0},
+    "reports-hazard-trends": {"task": "dispatch.reports.tasks.feed_hazard_trends", "schedule": 24 * 60 * 60.0},
 }
+
+# Customer hazards of one type found this often in an area within this many days raise an HSE nonconformity
+# (the count threshold is in the HSE risk configuration).
+HSE_TREND_WINDOW_DAYS = int(os.environ.get("HSE_TREND_WINDOW_DAYS", "90"))
 
 # Geocoding goes only to a self-hosted service named here, e.g. "nominatim" + "http://10.0.0.5:8080".
 GEOCODER_BACKEND = os.environ.get("GEOCODER_BACKEND", "")  # "", "nominatim" or "photon"

@@ -99,3 +99,18 @@ def job_facts(work_order) -> dict[str, Any]:
         if answer is not None:
             facts[name] = answer
     return facts
+
+
+# Other apps that want to know when a kind of job is completed (HSE: a gas escape found is an incident). Called
+# inside the completion transaction, after the kind's own record_completion, as listener(work_order=, actor=).
+_completion_listeners: dict[str, list[Callable[..., None]]] = {}
+
+
+def register_completion_listener(kind_code: str, listener: Callable[..., None]) -> None:
+    listeners = _completion_listeners.setdefault(kind_code, [])
+    if listener not in listeners:
+        listeners.append(listener)
+
+
+def completion_listeners(kind_code: str) -> list[Callable[..., None]]:
+    return list(_completion_listeners.get(kind_code, []))

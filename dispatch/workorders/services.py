@@ -19,7 +19,7 @@ from dispatch.org.selectors import area_containing
 
 from . import notifications, sla
 from .assignment import assignment_refusal
-from .kinds import UnknownKind, get_kind
+from .kinds import UnknownKind, completion_listeners, get_kind
 from .models import (
     OPEN_STATUSES,
     Priority,
@@ -246,6 +246,8 @@ def complete(*, work_order_id: int, actor, checklist_answers: dict[str, Any], da
     _move(order, Status.COMPLETED, actor=actor, location=location)
     if spec.record_completion is not None:
         spec.record_completion(work_order=order, data=payload, actor=actor)
+    for listener in completion_listeners(order.kind):
+        listener(work_order=order, actor=actor)
     return order
 
 

@@ -164,6 +164,14 @@ def incident_from_work_order(*, actor, work_order, description: str = "", kind: 
         office=work_order.office, area=work_order.area, work_order=work_order)
 
 
+def incident_from_gas_escape(*, work_order, actor) -> Incident | None:
+    """Completion listener of emergency jobs: an escape found in the field is recorded as an incident."""
+    if not work_order.completion_data.get("escape_found"):
+        return None
+    return incident_from_work_order(actor=actor, work_order=work_order,
+                                    description=work_order.completion_data.get("made_safe", ""))
+
+
 # --- training -----------------------------------------------------------------------------------------------
 
 
