@@ -141,6 +141,9 @@ class DunningPolicy(TimeStampedModel):
     protect_everyone_in_winter = models.BooleanField(_("no suspension of anyone in winter"), default=False)
     protect_medically_dependent = models.BooleanField(
         _("never suspend customers medically dependent on supply"), default=True)
+    require_plan_offer = models.BooleanField(
+        _("offer a payment plan before suspension"), default=True,
+        help_text=_("Supply is not suspended until a payment plan was offered (accepted or declined)."))
 
     class Meta:
         verbose_name = _("dunning policy")
@@ -230,6 +233,7 @@ class PaymentPlan(TimeStampedModel):
         COMPLETED = "completed", _("Completed")
         BROKEN = "broken", _("Broken")
         CANCELLED = "cancelled", _("Cancelled")
+        DECLINED = "declined", _("Offered, declined by the customer")
 
     account = models.ForeignKey(CustomerAccount, verbose_name=_("customer account"), on_delete=models.PROTECT,
                                 related_name="payment_plans")

@@ -40,6 +40,10 @@ def protections(account: CustomerAccount, today: date, policy: DunningPolicy | N
     if policy.protect_medically_dependent and account.is_medically_dependent:
         found.append(Protection("medically_dependent",
                                 _("The customer depends on the supply for medical reasons.")))
+    if policy.require_plan_offer and not PaymentPlan.objects.filter(account=account).exists():
+        found.append(Protection("plan_not_offered",
+                                _("No payment plan has been offered to the customer yet (DOMAIN.md: offer one "
+                                  "before disconnection).")))
     if PaymentPlan.objects.filter(account=account, status=PaymentPlan.Status.ACTIVE).exists():
         found.append(Protection("payment_plan", _("The customer keeps to an agreed payment plan."), True))
     if Dispute.objects.filter(account=account, status=Dispute.Status.OPEN).exists():

@@ -35,10 +35,19 @@ def other_area(office):
     return AreaFactory(code="QX-02", office=office, boundary=square(108.40, 22.80, 0.05))
 
 
+def declined_plan_offer(account):
+    """Most scenarios start after the desk offered a payment plan and the customer declined (DOMAIN.md)."""
+    from dispatch.arrears.models import PaymentPlan
+
+    PaymentPlan.objects.create(account=account, total=Decimal("100.00"), instalments=2, first_due=date(2026, 1, 1),
+                               status=PaymentPlan.Status.DECLINED)
+    return account
+
+
 @pytest.fixture
 def account(area):
     premises = PremisesFactory(area=area, account=CustomerAccountFactory(account_no="A-1001", name="张三"))
-    return premises.account
+    return declined_plan_offer(premises.account)
 
 
 @pytest.fixture
@@ -48,10 +57,10 @@ def premises(account):
 
 @pytest.fixture
 def make_account(area):
-    def make(account_no: str, *, in_area=None, **flags):
+    def make(account_no: str, *, in_area=None, plan_offered: bool = True, **flags):
         account = CustomerAccountFactory(account_no=account_no, **flags)
         PremisesFactory(area=in_area or area, account=account)
-        return account
+        return declined_plan_offer(account) if plan_offered else account
 
     return make
 

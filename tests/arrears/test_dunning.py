@@ -225,3 +225,14 @@ def test_the_steps_go_on_once_the_dispute_is_closed(clock, account, bill):
 
     case = DunningCase.objects.get(account=account)
     assert case.step == DunningStep.WRITTEN_NOTICE and case.hold_reason == ""
+
+
+def test_suspension_waits_until_a_payment_plan_was_offered(clock, make_account):
+    never_offered = make_account("P-1", plan_offered=False)
+    BillFactory(account=never_offered, due_date=DUE, amount=Decimal("600.00"))
+
+    walk(clock, [REMINDER, NOTICE, VISIT, SUSPENSION_NOTICE])
+
+    case = DunningCase.objects.get(account=never_offered)
+    assert case.hold_reason == "plan_not_offered"
+    assert not WorkOrder.objects.filter(kind="supply_suspension").exists()

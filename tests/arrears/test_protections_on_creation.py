@@ -39,8 +39,20 @@ def test_hand_made_suspension_without_premises_is_refused(as_user, dispatcher, a
     assert response.status_code == 400 and "premises" in response.json()["fields"]
 
 
-def test_a_customer_without_protection_can_get_a_suspension_order(as_user, dispatcher, area):
+def test_no_suspension_order_before_a_payment_plan_was_offered(as_user, dispatcher, area):
     premises = PremisesFactory(account=CustomerAccountFactory(), area=area)
+
+    response = as_user(dispatcher).post("/api/workorders/", {"kind": "supply_suspension", "premises": premises.pk},
+                                        format="json")
+
+    assert response.status_code == 400
+    assert response.json()["protections"] == ["plan_not_offered"]
+
+
+def test_a_customer_without_protection_can_get_a_suspension_order(as_user, dispatcher, area):
+    from .conftest import declined_plan_offer
+
+    premises = PremisesFactory(account=declined_plan_offer(CustomerAccountFactory()), area=area)
 
     response = as_user(dispatcher).post("/api/workorders/", {"kind": "supply_suspension", "premises": premises.pk,
                                                              "scheduled_date": timezone.localdate().isoformat()},
