@@ -5,9 +5,11 @@ Made through the work-order services, so numbers, SLA clocks, assignment rules a
 
 import random
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
+from dispatch.arrears.models import Bill
 from dispatch.customers.models import Premises
 from dispatch.workorders import services
 from dispatch.workorders.assignment import assignment_refusal
@@ -41,6 +43,21 @@ def _open_orders(rng: random.Random, context: DemoContext, premises: list[Premis
             scheduled_date=context.today, source=rng.choice([Source.HOTLINE, Source.PLAN, Source.PLAN]),
             description=""))
     return orders
+
+
+def _arrears_behind_visits(rng: random.Random, context: DemoContext, orders: list) -> None:
+    """Unpaid bills two and three months old behind each arrears visit, so the phone shows a real balance."""
+    for order in orders:
+        if order.kind != "arrears_visit" or order.premises is None:
+            continue
+        for months_back in (3, 2):
+            period = (context.today.replace(day=1) - timedelta(days=28 * months_back)).replace(day=1)
+            issued = timezone.make_aware(datetime.combine(period + timedelta(days=27), time(9)))
+            # An account with two premises can get two visits: its bills are made once.
+            Bill.objects.get_or_create(
+                reference=f"DEMO-{order.premises.account.account_no}-{period:%Y%m}",
+                defaults={"account": order.premises.account, "period": period, "issued_at": issued,
+                          "amount": Decimal(rng.randrange(8000, 40000)) / 100, "due_date": period + timedelta(days=50)})
 
 
 def _plan_day(context: DemoContext, orders: list) -> None:
@@ -83,6 +100,7 @@ def seed_work_orders(rng: random.Random, context: DemoContext) -> None:
     sample_ids = rng.sample(context.premises_ids, min(len(context.premises_ids), 400))
     premises = list(Premises.objects.filter(pk__in=sample_ids).select_related("account", "area").order_by("pk"))
     orders = _open_orders(rng, context, premises[:150], 150)
+    _arrears_behind_visits(rng, context, orders)
     _plan_day(context, orders[:110])
     for place in premises[150:153]:
         services.work_order_create(actor=context.users.get("agent"), kind="emergency", premises=place,

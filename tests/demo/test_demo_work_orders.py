@@ -28,3 +28,16 @@ def test_assigned_demo_jobs_respect_the_assignment_rules():
 
     for order in WorkOrder.objects.filter(status=Status.ASSIGNED).select_related("assignee__user"):
         assert assignment_refusal(order, order.assignee) is None, order.number
+
+
+def test_demo_arrears_visits_have_unpaid_bills_behind_them():
+    from dispatch.arrears import ledger
+    from dispatch.arrears.models import Bill
+
+    seed()
+
+    visits = WorkOrder.objects.filter(kind="arrears_visit").select_related("premises")
+    assert visits.exists()
+    for visit in visits:
+        assert Bill.objects.filter(account_id=visit.premises.account_id).count() == 2
+        assert ledger.position(visit.premises.account_id).arrears > 0
