@@ -20,28 +20,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from benchmarks.django_setup import setup_bench_django
+
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/dispatch_readings_bench"
-
-
-def _setup(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dispatch.settings")
-    os.environ.pop("REDIS_URL", None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _log(message: str) -> None:
@@ -205,7 +187,7 @@ def main() -> int:
     chunk = int(os.environ.get("CHUNK", "50000"))
     rng = random.Random(int(os.environ.get("SEED", "7")))
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    _setup(url)
+    setup_bench_django(url)
     from django.db import connection
     from django.utils import timezone
 

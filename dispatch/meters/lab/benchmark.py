@@ -15,11 +15,12 @@ into BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/dispatch_lab_bench).
 import json
 import os
 import subprocess
-import sys
 import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+
+from benchmarks.django_setup import setup_bench_django
 
 ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/dispatch_lab_bench"
@@ -31,31 +32,6 @@ def _env_int(name: str, default: int) -> int:
 
 def _log(message: str) -> None:
     print(message, flush=True)
-
-
-def _setup(url: str, redis_url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dispatch.settings")
-    os.environ.setdefault("MEDIA_ROOT", str(ROOT / "var" / "bench-media"))
-    if redis_url:
-        os.environ["REDIS_URL"] = redis_url
-        os.environ["CELERY_QUEUE"] = "lab-bench"
-    else:
-        os.environ.pop("REDIS_URL", None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _seed(count: int) -> list[int]:
@@ -201,7 +177,7 @@ def main() -> None:
     redis_url = os.environ.get("BENCH_REDIS_URL", "")
     batch, chunk = _env_int("BATCH", 1000), _env_int("CHUNK", 25)
     render, warmup, workers = _env_int("RENDER", 50), _env_int("WARMUP", 3), _env_int("WORKERS", 1)
-    _setup(url, redis_url)
+    setup_bench_django(url, redis_url=redis_url, queue="lab-bench", media_root=str(ROOT / "var" / "bench-media"))
     ids = _seed(max(batch, render + warmup))
     _log("== certificates: one worker process, in-process rendering ==")
     single = _in_process(ids, render, warmup)
