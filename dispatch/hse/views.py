@@ -11,19 +11,22 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as N_
 
 from dispatch.common.audit import record_event
 from dispatch.common.documents import XLSX_CONTENT_TYPE, Sheet, render_pdf, render_xlsx
+from dispatch.common.errors import DispatchError
 from dispatch.org.selectors import area_list, office_list
 
 from . import selectors
 from .filters import HazardFilter
-from .models import MATRIX_BAND_ORDER, RiskBand
+from .forms import HazardForm
+from .models import MATRIX_BAND_ORDER, Hazard, RiskBand
 from .risk import risk_config
+from .services import register as register_services
 
 EXPORT_LIMIT = 5000
 BAND_COLOURS = {"low": "#cfe8d5", "general": "#fff2b3", "medium": "#ffd27a", "significant": "#ffb366",
@@ -132,6 +135,48 @@ def attention(request):
         "soon": today + timedelta(days=risk_config().training_warning_days),
     }
     return render(request, "hse/attention.html", context)
+
+
+def _save_hazard(request, form: HazardForm, hazard: Hazard | None):
+    """Hand the form to the register services; their refusals come back as form errors."""
+    data = dict(form.cleaned_data)
+    reason = data.pop("reason")
+    try:
+        if hazard is None:
+            register = data.pop("register")
+            return register_services.hazard_create(actor=request.user, register=register, reason=reason, **data)
+        return register_services.hazard_update(actor=request.user, hazard_id=hazard.pk, reason=reason, changes=data,
+                                               expected_version=hazard.version)
+    except DispatchError as exc:
+        for field, messages in (exc.fields or {"__all__": [exc.message]}).items():
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+        return None
+
+
+@hse_access
+def hazard_new(request):
+    registers = selectors.register_list(user=request.user).filter(is_active=True)
+    form = HazardForm(request.POST or None, registers=registers)
+    if request.method == "POST" and form.is_valid():
+        hazard = _save_hazard(request, form, None)
+        if hazard is not None:
+            return redirect("hse-hazard", pk=hazard.pk)
+    return render(request, "hse/hazard_form.html", {"form": form, "hazard": None})
+
+
+@hse_access
+def hazard_edit(request, pk: int):
+    hazard = selectors.hazard_get(user=request.user, hazard_id=pk)
+    if hazard is None:
+        raise Http404
+    registers = selectors.register_list(user=request.user)
+    form = HazardForm(request.POST or None, instance=hazard, registers=registers)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_hazard(request, form, hazard)
+        if saved is not None:
+            return redirect("hse-hazard", pk=saved.pk)
+    return render(request, "hse/hazard_form.html", {"form": form, "hazard": hazard})
 
 
 @hse_access
