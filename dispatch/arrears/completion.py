@@ -9,11 +9,12 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from dispatch.common.errors import DispatchError
-from dispatch.workorders.models import WorkOrderAttachment
+from dispatch.workorders.models import Source, WorkOrderAttachment
 
 from . import ledger, services
 from .models import DunningCase, DunningEvent, LedgerSource
 from .policy import check_may_suspend, protections
+from .services import ARREARS_SOURCE_PREFIX
 
 
 def _day(value) -> date:
@@ -54,15 +55,23 @@ def record_visit(*, work_order, data: dict, actor) -> None:
                               work_order=work_order)
 
 
+def for_arrears(source: str, source_ref: str) -> bool:
+    """Whether a suspension is for arrears: typed in by a person, or raised by the dunning run. Another part of the
+    system may suspend supply for a reason of its own (a refused grade-1 hazard), to which no arrears rule applies."""
+    return source != Source.SYSTEM or source_ref.startswith(ARREARS_SOURCE_PREFIX)
+
+
 def record_suspension(*, work_order, data: dict, actor) -> None:
     """supply_suspension: refused when a protection applies; supply made safe is shown on photos."""
+    if not work_order.attachments.filter(kind=WorkOrderAttachment.Kind.PHOTO).exists():
+        raise DispatchError("photo_required", _("Take a photo of the locked valve or capped meter first."),
+                            fields={"photos": [_("At least one photo is needed.")]})
+    if not for_arrears(work_order.source, work_order.source_ref):
+        return
     account = _account(work_order)
     check_may_suspend(account, ledger.today())
     if ledger.position(account.pk).arrears <= 0:
         raise DispatchError("no_arrears", _("The account has no arrears any more: do not suspend the supply."))
-    if not work_order.attachments.filter(kind=WorkOrderAttachment.Kind.PHOTO).exists():
-        raise DispatchError("photo_required", _("Take a photo of the locked valve or capped meter first."),
-                            fields={"photos": [_("At least one photo is needed.")]})
     case = services.case_for(account)
     case.supply_suspended, case.suspended_at = True, timezone.now()
     case.version += 1
@@ -100,8 +109,10 @@ def balance_facts(work_order) -> dict | None:
             "protections": [protection.code for protection in protections(account, position.as_of)]}
 
 
-def check_suspension_allowed(*, premises, actor) -> None:
+def check_suspension_allowed(*, premises, actor, source: str, source_ref: str) -> None:
     """supply_suspension orders made by hand are refused up front for a protected customer, as the daily run's are."""
+    if not for_arrears(source, source_ref):
+        return
     if premises is None:
         raise DispatchError("invalid", _("A supply suspension needs the premises."),
                             fields={"premises": [_("This field is required.")]})

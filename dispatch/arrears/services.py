@@ -35,6 +35,8 @@ from .models import (
 )
 
 ARREARS_KINDS = ("arrears_visit", "supply_suspension", "reconnection")
+# The source reference of the orders the dunning run raises (other apps may raise suspensions of their own).
+ARREARS_SOURCE_PREFIX = "arrears:"
 # Orders that chase the arrears; a payment clearing them makes these pointless.
 CHASING_KINDS = ("arrears_visit", "supply_suspension")
 
@@ -107,7 +109,7 @@ def raise_orders(account: CustomerAccount, *, kind: str, actor=None, priority: s
             continue
         created.append(workorders.work_order_create(
             actor=actor, kind=kind, premises=premises, priority=priority, source=Source.SYSTEM,
-            source_ref=f"arrears:{account.account_no}", description=description))
+            source_ref=f"{ARREARS_SOURCE_PREFIX}{account.account_no}", description=description))
     return created
 
 

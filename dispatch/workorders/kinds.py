@@ -45,8 +45,9 @@ class WorkOrderKind:
     record_completion: Callable[..., Any] | None = None
     # Created as an emergency at once from intake (gas escape).
     is_emergency: bool = False
-    # A domain rule that may refuse the job before it exists, called as check_creation(premises=..., actor=...)
-    # and raising DispatchError (e.g. no suspension order for a protected customer).
+    # A domain rule that may refuse the job before it exists, called as
+    # check_creation(premises=, actor=, source=, source_ref=) and raising DispatchError (e.g. no suspension order
+    # for a protected customer).
     check_creation: Callable[..., None] | None = None
 
 

@@ -162,7 +162,7 @@ def work_order_create(*, actor, kind: str, premises: Premises | None = None, add
         raise DispatchError("invalid", _("The appointment window must end after it starts."),
                             fields={"window_end": [_("The appointment window must end after it starts.")]})
     if spec.check_creation is not None:
-        spec.check_creation(premises=premises, actor=actor)
+        spec.check_creation(premises=premises, actor=actor, source=source, source_ref=source_ref)
     address, lat, lng, area = _place(premises=premises, address=address, lat=lat, lng=lng, area=area)
     if premises is not None and not contact_phone:
         contact_name, contact_phone = contact_name or premises.account.name, premises.account.phone
