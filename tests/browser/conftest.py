@@ -5,6 +5,8 @@ are fine there; the variable is set here, before any test touches the database.
 """
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -38,3 +40,24 @@ def browser_context_args(browser_context_args):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def wait_for_live_server_idle(timeout: float = 10.0) -> None:
+    """Wait until the live server has answered every request in flight.
+
+    The live server shares the test's in-memory SQLite connection; flushing the database while a late request (a
+    phone's background sync, say) still runs on it fails with "database table is locked".
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not any("process_request_thread" in thread.name for thread in threading.enumerate()):
+            return
+        time.sleep(0.05)
+
+
+@pytest.fixture(autouse=True)
+def _live_server_idle_before_flush():
+    """Set up after the database and before the browser, so it tears down between the two: pages closed, then the
+    server's last requests answered, then the database flushed."""
+    yield
+    wait_for_live_server_idle()
