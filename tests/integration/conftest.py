@@ -39,16 +39,17 @@ def celery_worker_process(transactional_db):
          settings.CELERY_TASK_DEFAULT_QUEUE, "--without-heartbeat", "--without-gossip", "--without-mingle",
          "-l", "info"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 60
+    # Generous: on a loaded two-core machine a cold worker can take a while to import Django and connect.
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"celery worker exited: see {log.name}")
+            raise RuntimeError(f"celery worker exited:\n{Path(log.name).read_text()[-3000:]}")
         replies = app.control.ping(timeout=1)
         if replies:
             break
     else:
         process.kill()
-        raise RuntimeError("celery worker did not answer within 60 s")
+        raise RuntimeError(f"celery worker did not answer within 120 s:\n{Path(log.name).read_text()[-3000:]}")
     yield process
     os.killpg(process.pid, signal.SIGTERM)
     try:
