@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -33,10 +34,12 @@ def celery_worker_process(transactional_db):
         "DATABASE_URL": f"postgres://{database['USER'] or 'postgres'}@{database['HOST'] or '127.0.0.1'}:"
                         f"{database['PORT'] or 5432}/{database['NAME']}",
     }
+    # Its own node name, so that only this worker's answer counts as "ready" (not another run's on the same Redis).
+    node = f"test-{os.getpid()}-{uuid.uuid4().hex[:8]}@localhost"
     log = (ROOT / "var" / "test-celery-worker.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "dispatch", "worker", "-P", "solo", "-Q",
-         settings.CELERY_TASK_DEFAULT_QUEUE, "--without-heartbeat", "--without-gossip", "--without-mingle",
+         settings.CELERY_TASK_DEFAULT_QUEUE, "-n", node, "--without-heartbeat", "--without-gossip", "--without-mingle",
          "-l", "info"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     # Generous: on a loaded two-core machine a cold worker can take a while to import Django and connect.
@@ -44,7 +47,7 @@ def celery_worker_process(transactional_db):
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"celery worker exited:\n{Path(log.name).read_text()[-3000:]}")
-        replies = app.control.ping(timeout=1)
+        replies = app.control.ping(destination=[node], timeout=1)
         if replies:
             break
     else:
