@@ -15,7 +15,7 @@ def signed_in(user):
 def test_department_head_sees_every_office_with_charts(month_data, manager, english):
     html = signed_in(manager).get("/reports/", {"month": "2026-03"}).content.decode()
     assert 'data-kpi="sla"' in html and "66.7" in html
-    assert html.count("<svg") == 8 and "office-table" in html
+    assert html.count("<svg") == 9 and "office-table" in html
     assert "Jiangnan" in html and "Qingxiu" in html
 
 
