@@ -4,8 +4,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from dispatch.meters.lab import services
+from dispatch.meters import completion
+from dispatch.meters.lab import complaint, services
 from dispatch.meters.lab.models import ReferenceStandard
+from dispatch.meters.models import MeterStatus
 from tests.factories import UserFactory
 from tests.factories.meters import MeterFactory
 
@@ -56,3 +58,18 @@ def run_test(actor, meter, standard, errors, *, finish=True, **kwargs):
     if finish:
         test = services.test_complete(actor=actor, test=test)
     return test
+
+
+@pytest.fixture
+def removed_for_complaint(meter, premises, verifier):
+    """The complaint's removal order completed: the meter in the lab, a temporary verified meter installed."""
+    order = complaint.complaint_removal_order_create(actor=None, premises=premises, complaint_ref="TS-2026-0042")
+    assert order.kind == "meter_complaint_removal" and order.source_ref == "TS-2026-0042"
+    temporary = MeterFactory(serial="TEMP-0001")
+    completion.record_complaint_removal(work_order=order, actor=None, data={
+        "removed_serial": meter.serial, "removed_reading_m3": Decimal("1234.5"),
+        "installed_serial": temporary.serial, "installed_reading_m3": Decimal("0")})
+    meter.refresh_from_db()
+    temporary.refresh_from_db()
+    assert meter.status == MeterStatus.IN_LAB and temporary.status == MeterStatus.INSTALLED
+    return meter
