@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from dispatch.arrears.models import Bill
 from dispatch.customers.models import Premises
+from dispatch.hse.models import HazardRegister, RiskMethod
+from dispatch.hse.services import hazard_create
 from dispatch.workorders import services
 from dispatch.workorders.assignment import assignment_refusal
 from dispatch.workorders.models import Source
@@ -106,3 +108,27 @@ def seed_work_orders(rng: random.Random, context: DemoContext) -> None:
         services.work_order_create(actor=context.users.get("agent"), kind="emergency", premises=place,
                                    description="用户报告厨房有燃气味")
     _history(rng, context, premises[160:])
+
+
+# The department's first register entries (LEC, DOMAIN.md tables): what the HSE pages show on a new system.
+HSE_ENTRIES = [
+    ("户内管道带气作业", "接头打开时燃气泄漏，遇明火爆炸", "fire_explosion", "3", "6", "15"),
+    ("调压箱检修", "密闭空间燃气积聚导致窒息", "asphyxiation", "1", "3", "15"),
+    ("高层外墙立管巡检", "高处坠落", "work_at_height", "3", "2", "15"),
+    ("抢修车辆夜间行驶", "交通事故", "traffic", "1", "6", "7"),
+    ("营业厅日常办公", "电气线路老化引发火灾", "electrical", "0.5", "6", "3"),
+]
+
+
+@register
+def seed_hse_register(rng: random.Random, context: DemoContext) -> None:
+    office = context.offices.get("QX")
+    officer = context.users.get("safety")
+    if office is None or officer is None:
+        return
+    register = HazardRegister.objects.create(name="青秀营业所危险源辨识清单", method=RiskMethod.LEC, office=office)
+    for activity, description, category, likelihood, exposure, consequence in HSE_ENTRIES:
+        hazard_create(actor=officer, register=register, responsible=officer, activity=activity,
+                      description=description, category=category, lec_l=Decimal(likelihood),
+                      lec_e=Decimal(exposure), lec_c=Decimal(consequence), analysis_date=context.today,
+                      reason="初始辨识")

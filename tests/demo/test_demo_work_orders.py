@@ -41,3 +41,14 @@ def test_demo_arrears_visits_have_unpaid_bills_behind_them():
     for visit in visits:
         assert Bill.objects.filter(account_id=visit.premises.account_id).count() == 2
         assert ledger.position(visit.premises.account_id).arrears > 0
+
+
+def test_demo_has_an_hse_register_with_evaluated_entries():
+    from dispatch.hse.models import Hazard
+
+    seed()
+
+    bands = set(Hazard.objects.values_list("band", flat=True))
+    assert Hazard.objects.count() == 5 and Hazard.objects.filter(significant=True).exists()
+    assert "high" in bands and "low" in bands
+    assert all(hazard.revisions.count() == 1 for hazard in Hazard.objects.all())
