@@ -3,6 +3,8 @@ from the billing system, steps move only through the dunning services)."""
 
 from django.contrib import admin
 
+from dispatch.common.admin import ReadOnlyAdmin
+
 from .models import (
     Bill,
     Dispute,
@@ -35,16 +37,6 @@ class DunningPolicyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Bill)

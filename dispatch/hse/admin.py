@@ -5,6 +5,8 @@ evaluate, version and record every change."""
 
 from django.contrib import admin
 
+from dispatch.common.admin import ReadOnlyAdmin
+
 from .models import (
     CapaAction,
     Hazard,
@@ -49,16 +51,6 @@ class HazardRegisterAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ControlInline(admin.TabularInline):

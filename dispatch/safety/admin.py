@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from dispatch.common.admin import ReadOnlyAdmin
+
 from .models import (
     ChecklistTemplate,
     Hazard,
@@ -60,16 +62,6 @@ class PipelineEndPointAdmin(admin.ModelAdmin):
     list_display = ["premises", "is_active", "last_sampled_on"]
     raw_id_fields = ["premises"]
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class HazardEventInline(admin.TabularInline):

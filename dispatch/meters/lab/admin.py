@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dispatch.common.admin import ReadOnlyAdmin
 from dispatch.common.errors import DispatchError
 
 from . import services
@@ -19,17 +20,6 @@ from .models import (
     VerificationTest,
     VerificationTestPoint,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReferenceStandard)
