@@ -163,6 +163,17 @@ def _check_control(control: HazardControl) -> None:
                             fields={"description": [_("This field is required.")]})
 
 
+def _save_control(control: HazardControl, hazard: Hazard, *, actor, action: str, reason: str, before: dict) -> None:
+    """Save a checked control measure and record it as a new version of its register entry."""
+    if control.status == HazardControl.Status.IN_PLACE and control.in_place_since is None:
+        control.in_place_since = timezone.localdate()
+    _check_control(control)
+    control.save()
+    hazard.version += 1
+    hazard.save(update_fields=["version", "updated_at"])
+    _revise(hazard, actor=actor, action=action, reason=reason, before=before)
+
+
 @transaction.atomic
 def control_add(*, actor, hazard_id: int, reason: str, expected_version: int | None = None,
                 **fields) -> HazardControl:
@@ -170,13 +181,7 @@ def control_add(*, actor, hazard_id: int, reason: str, expected_version: int | N
     hazard = _locked(hazard_id, expected_version)
     before = _snapshot(hazard)
     control = HazardControl(hazard=hazard, **fields)
-    if control.status == HazardControl.Status.IN_PLACE and control.in_place_since is None:
-        control.in_place_since = timezone.localdate()
-    _check_control(control)
-    control.save()
-    hazard.version += 1
-    hazard.save(update_fields=["version", "updated_at"])
-    _revise(hazard, actor=actor, action="control_added", reason=reason, before=before)
+    _save_control(control, hazard, actor=actor, action="control_added", reason=reason, before=before)
     return control
 
 
@@ -194,11 +199,5 @@ def control_update(*, actor, control_id: int, reason: str, changes: dict[str, An
     control = HazardControl.objects.select_for_update().get(pk=control_id)
     for name, value in changes.items():
         setattr(control, name, value)
-    if control.status == HazardControl.Status.IN_PLACE and control.in_place_since is None:
-        control.in_place_since = timezone.localdate()
-    _check_control(control)
-    control.save()
-    hazard.version += 1
-    hazard.save(update_fields=["version", "updated_at"])
-    _revise(hazard, actor=actor, action="control_changed", reason=reason, before=before)
+    _save_control(control, hazard, actor=actor, action="control_changed", reason=reason, before=before)
     return control
